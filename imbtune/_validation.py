@@ -1,0 +1,185 @@
+"""Input checks shared by imbtune's estimators: tables, targets, class counts."""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.utils import check_array, column_or_1d
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+
+from .exceptions import InsufficientMinorityError
+
+_CATEGORICAL_KINDS = {"O", "U", "S"}
+
+
+def _is_categorical_series(column: pd.Series) -> bool:
+    dtype = column.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return True
+    if pd.api.types.is_string_dtype(dtype) or dtype == object:
+        return True
+    return False
+
+
+def as_frame(X, *, estimator_name: str) -> pd.DataFrame:
+    """Validate a feature table and return it as a DataFrame.
+
+    Numeric columns come back as float64 (booleans as 0/1), categorical
+    columns (pandas category, object or string) unchanged. NaN is allowed,
+    infinity is not. numpy input gets column names ``x0, x1, ...``; object
+    columns that hold numbers only are read as numeric.
+    """
+    if sparse.issparse(X):
+        raise TypeError(
+            f"{estimator_name} got a sparse matrix, but sparse input is not "
+            "supported: imbtune works on dense tables of mixed types. Convert it "
+            "with X.toarray() (or pass a pandas DataFrame)."
+        )
+    if isinstance(X, pd.DataFrame):
+        frame = X
+        if frame.shape[0] == 0:
+            raise ValueError(
+                f"Found array with 0 sample(s) (shape={frame.shape}) while a "
+                f"minimum of 1 is required by {estimator_name}."
+            )
+        if frame.shape[1] == 0:
+            raise ValueError(
+                f"Found array with 0 feature(s) (shape={frame.shape}) while a "
+                f"minimum of 1 is required by {estimator_name}."
+            )
+    else:
+        array = check_array(
+            X,
+            dtype=None,
+            ensure_all_finite=False,
+            input_name="X",
+            estimator=estimator_name,
+        )
+        frame = pd.DataFrame(array, columns=[f"x{j}" for j in range(array.shape[1])])
+
+    columns = {}
+    for j, name in enumerate(frame.columns):
+        column = frame.iloc[:, j]
+        dtype = column.dtype
+        if pd.api.types.is_bool_dtype(dtype):
+            columns[name] = column.astype(float)
+        elif pd.api.types.is_complex_dtype(dtype):
+            raise ValueError(
+                f"Complex data not supported: column {name!r} of X is complex. "
+                f"{estimator_name} needs real numbers or categories."
+            )
+        elif pd.api.types.is_numeric_dtype(dtype):
+            values = column.astype(float)
+            if np.isinf(values.to_numpy()).any():
+                raise ValueError(
+                    f"Input X contains infinity in column {name!r}. Replace it "
+                    "with a finite value or NaN (missing), which imbtune handles."
+                )
+            columns[name] = values
+        elif _is_categorical_series(column):
+            if dtype == object and not isinstance(X, pd.DataFrame):
+                numeric = pd.to_numeric(column, errors="coerce")
+                if numeric.notna().sum() == column.notna().sum():
+                    if np.isinf(numeric.to_numpy(dtype=float)).any():
+                        raise ValueError(
+                            f"Input X contains infinity in column {name!r}."
+                        )
+                    columns[name] = numeric.astype(float)
+                    continue
+            columns[name] = column
+        else:
+            raise TypeError(
+                f"Column {name!r} of X has dtype {dtype}, which {estimator_name} "
+                "cannot use. Convert it to numbers (e.g. a timestamp to days since "
+                "an origin) or to strings/category before fitting."
+            )
+    out = pd.DataFrame(columns, index=frame.index)
+    out.columns = frame.columns
+    return out
+
+
+def check_target(y, *, estimator_name: str):
+    """Validate a classification target.
+
+    Returns
+    -------
+    y_encoded : ndarray of int
+        Labels as ``0..n_classes-1``.
+    classes : ndarray
+        The original labels, sorted.
+    """
+    if y is None:
+        raise ValueError(
+            f"{estimator_name} requires y to be passed, but the target y is None."
+        )
+    y = column_or_1d(y, warn=True, dtype=None)
+    if y.shape[0] == 0:
+        raise ValueError(f"{estimator_name} got an empty target y.")
+    missing = pd.isna(y)
+    if missing.any():
+        raise ValueError(
+            f"Input y contains NaN ({int(missing.sum())} missing labels). "
+            "Drop the rows without a label before fitting."
+        )
+    if y.dtype.kind == "f" and np.isinf(y).any():
+        raise ValueError(
+            "Input y contains infinity or a value too large for dtype('float64')."
+        )
+    kind = type_of_target(y, input_name="y")
+    if kind in ("multilabel-indicator", "multiclass-multioutput", "continuous-multioutput"):
+        raise ValueError(
+            f"Multilabel and multioutput targets are not supported (y is {kind}); "
+            f"{estimator_name} predicts one label per row."
+        )
+    check_classification_targets(y)
+    classes, y_encoded = np.unique(y, return_inverse=True)
+    if len(classes) < 2:
+        raise ValueError(
+            f"y has only 1 class ({classes[0]!r}); {estimator_name} needs at least "
+            "2 classes to learn to tell them apart. Check the target column or "
+            "the filter that produced this data."
+        )
+    return y_encoded.astype(np.intp), classes
+
+
+def check_class_counts(y_encoded, classes, n_splits: int):
+    """Refuse a target whose smallest class has fewer rows than folds."""
+    counts = np.bincount(y_encoded, minlength=len(classes))
+    smallest = int(np.argmin(counts))
+    if counts[smallest] < n_splits:
+        raise InsufficientMinorityError(
+            f"Class {classes[smallest]!r} has {counts[smallest]} row(s) but "
+            f"cross-validation asks for {n_splits} folds, so some validation fold "
+            f"would hold none of it. Use cv={max(int(counts[smallest]), 2)} or "
+            f"fewer folds, or gather more rows of class {classes[smallest]!r}."
+        )
+    return counts
+
+
+def resolve_pos_label(pos_label, classes, counts):
+    """Index of the positive class of a binary problem (default: the minority)."""
+    if len(classes) != 2:
+        return None
+    if pos_label is None:
+        # Minority class; on a tie, the greater label as in scikit-learn.
+        return 0 if counts[0] < counts[1] else 1
+    matches = np.flatnonzero(classes == pos_label)
+    if len(matches) == 0:
+        raise ValueError(
+            f"pos_label={pos_label!r} is not a class of y; the classes are "
+            f"{list(classes)}."
+        )
+    return int(matches[0])
+
+
+def check_positive_int(value, name, minimum=1):
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool):
+        raise TypeError(f"{name} must be an integer; got {value!r}.")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}; got {value}.")
+    return int(value)

@@ -1,0 +1,455 @@
+"""Classifier specs: how to build each model, its search space and its cost weights.
+
+Cost-sensitive weighting is one number per trial, ``cost_weight`` (alpha in
+[0, 1]): class ``c`` gets weight ``(n_max / n_c) ** alpha`` computed on the
+rows the model is fitted on (after resampling), so ``0`` is unweighted and
+``1`` is fully balanced. Each spec maps it to the model's own mechanism:
+``class_weight`` (logistic regression, forests, LightGBM),
+``scale_pos_weight`` (XGBoost, binary) or ``sample_weight`` (XGBoost,
+multiclass; any estimator whose ``fit`` takes it).
+
+Inputs arrive as the float matrix of :class:`~imbtune.preprocessing.TabularEncoder`
+with a mask of the columns that hold category codes. Boosters read those
+codes natively; logistic regression one-hot encodes them and standardises
+the rest; forests split on the codes.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+from __future__ import annotations
+
+import inspect
+import time
+
+import numpy as np
+from optuna.distributions import FloatDistribution, IntDistribution
+from sklearn.base import clone
+from sklearn.compose import ColumnTransformer
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from sklearn.utils import get_tags
+
+__all__ = [
+    "CLASSIFIERS",
+    "DEFAULT_CLASSIFIERS",
+    "ClassifierSpec",
+    "FitContext",
+    "class_weights",
+    "get_classifier_spec",
+]
+
+
+class DeadlineExceeded(Exception):
+    """The search's time budget ran out while a model was training."""
+
+
+class FitContext:
+    """What a classifier needs to know about the rows it is fitted on.
+
+    Parameters
+    ----------
+    y : ndarray of int
+        Encoded labels (after resampling).
+    n_classes : int
+        Number of classes of the problem.
+    categorical_mask : ndarray of bool
+        Columns that hold category codes.
+    cost_weight : float
+        Alpha of the class weights (0 = none, 1 = balanced).
+    random_state : int
+        Seed.
+    n_threads : int
+        Threads the model may use.
+    deadline : float or None
+        ``time.monotonic()`` value after which training should stop.
+    """
+
+    def __init__(
+        self, y, n_classes, categorical_mask, cost_weight=0.0, random_state=0,
+        n_threads=1, deadline=None,
+    ):
+        self.y = y
+        self.n_classes = n_classes
+        self.categorical_mask = np.asarray(categorical_mask, dtype=bool)
+        self.cost_weight = cost_weight
+        self.random_state = random_state
+        self.n_threads = n_threads
+        self.deadline = deadline
+
+    @property
+    def class_weight(self):
+        """Weights per encoded class, or None when unweighted."""
+        if not self.cost_weight:
+            return None
+        return class_weights(self.y, self.n_classes, self.cost_weight)
+
+    def check_deadline(self):
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise DeadlineExceeded("the search's time budget ran out")
+
+
+def class_weights(y, n_classes, alpha):
+    """``{c: (n_max / n_c) ** alpha}`` over the classes present in ``y``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from imbtune.classifiers import class_weights
+    >>> class_weights(np.array([0, 0, 0, 0, 1]), 2, 0.5)
+    {0: 1.0, 1: 2.0}
+    """
+    counts = np.bincount(y, minlength=n_classes).astype(float)
+    n_max = counts.max()
+    return {
+        int(c): float((n_max / counts[c]) ** alpha) if counts[c] > 0 else 1.0
+        for c in range(n_classes)
+    }
+
+
+def _sample_weight(y, weights):
+    return np.asarray([weights[int(label)] for label in y], dtype=float)
+
+
+def _accepts_sample_weight(estimator):
+    if isinstance(estimator, Pipeline):
+        estimator = estimator.steps[-1][1]
+    try:
+        return "sample_weight" in inspect.signature(estimator.fit).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def _one_hot_scaler(mask, scale=True):
+    cat = np.flatnonzero(mask)
+    num = np.flatnonzero(~mask)
+    return ColumnTransformer(
+        [
+            (
+                "categorical",
+                OneHotEncoder(handle_unknown="ignore", sparse_output=False),
+                cat,
+            ),
+            ("numeric", StandardScaler() if scale else "passthrough", num),
+        ]
+    )
+
+
+class ClassifierSpec:
+    """A classifier and its search space.
+
+    Parameters
+    ----------
+    name : str
+        Name used in ``classifiers=`` and in trial parameters.
+    estimator : classifier
+        Template; each build clones it and applies the sampled parameters with
+        ``set_params``. It must have ``predict_proba``.
+    space : dict of str to optuna distribution, default=None
+        Parameters to search, named as in ``estimator.set_params``.
+    weighting : {"auto", "class_weight", "sample_weight", None}, default="auto"
+        How ``cost_weight`` reaches the model: ``"auto"`` uses a
+        ``class_weight`` parameter when the estimator has one, else
+        ``sample_weight`` when its ``fit`` takes one; ``None`` means the model
+        cannot be weighted (``cost_weight`` is then not searched for it).
+    native_categorical : bool, default=False
+        If False, columns of category codes are one-hot encoded before the
+        estimator sees them; if True the codes are passed as they are.
+
+    Examples
+    --------
+    >>> from sklearn.svm import SVC
+    >>> from optuna.distributions import FloatDistribution
+    >>> from imbtune import ClassifierSpec
+    >>> spec = ClassifierSpec("svc", SVC(probability=True),
+    ...                       space={"C": FloatDistribution(1e-2, 1e2, log=True)})
+    >>> spec.weighting_method()
+    'class_weight'
+    """
+
+    def __init__(
+        self, name, estimator, space=None, *, weighting="auto", native_categorical=False
+    ):
+        self.name = name
+        self.estimator = estimator
+        self.space = dict(space or {})
+        self.weighting = weighting
+        self.native_categorical = native_categorical
+
+    def weighting_method(self):
+        """``"class_weight"``, ``"sample_weight"`` or None."""
+        if self.weighting != "auto":
+            return self.weighting
+        if "class_weight" in self.estimator.get_params():
+            return "class_weight"
+        if _accepts_sample_weight(self.estimator):
+            return "sample_weight"
+        return None
+
+    def search_space(self):
+        """The distributions to search."""
+        return dict(self.space)
+
+    def needs_finite(self):
+        """Whether missing values must be imputed first."""
+        try:
+            return not get_tags(self.estimator).input_tags.allow_nan
+        except Exception:  # estimators without tags
+            return True
+
+    def build(self, params, ctx):
+        """An unfitted estimator and the keyword arguments for its ``fit``."""
+        estimator = clone(self.estimator).set_params(**params)
+        fit_params = {}
+        method = self.weighting_method()
+        weights = ctx.class_weight
+        if weights is not None:
+            if method == "class_weight":
+                estimator.set_params(class_weight=weights)
+            elif method == "sample_weight":
+                key = (
+                    f"{estimator.steps[-1][0]}__sample_weight"
+                    if isinstance(estimator, Pipeline)
+                    else "sample_weight"
+                )
+                fit_params[key] = _sample_weight(ctx.y, weights)
+            else:
+                raise ValueError(
+                    f"Classifier {self.name!r} takes neither class_weight nor "
+                    "sample_weight, so cost_weight must be 0 for it."
+                )
+        if ctx.categorical_mask.any() and not self.native_categorical:
+            # One-hot the code columns; sample weights then address the model step.
+            fit_params = {f"model__{k}": v for k, v in fit_params.items()}
+            estimator = Pipeline(
+                [("onehot", _one_hot_scaler(ctx.categorical_mask, scale=False)),
+                 ("model", estimator)]
+            )
+        return estimator, fit_params
+
+    def __repr__(self):
+        return f"ClassifierSpec({self.name!r})"
+
+
+# --------------------------------------------------------------------------
+# Built-ins
+# --------------------------------------------------------------------------
+
+
+def _lightgbm_deadline_callback(ctx):
+    def callback(env):
+        if env.iteration % 10 == 0:
+            ctx.check_deadline()
+
+    callback.order = 100
+    return callback
+
+
+class _LightGBM(ClassifierSpec):
+    def __init__(self):
+        super().__init__(
+            "lightgbm",
+            None,
+            {
+                "n_estimators": IntDistribution(50, 1000, log=True),
+                "learning_rate": FloatDistribution(0.01, 0.3, log=True),
+                "num_leaves": IntDistribution(4, 128, log=True),
+                "min_child_samples": IntDistribution(2, 100, log=True),
+                "subsample": FloatDistribution(0.5, 1.0),
+                "colsample_bytree": FloatDistribution(0.3, 1.0),
+                "reg_lambda": FloatDistribution(1e-3, 10.0, log=True),
+            },
+            weighting="class_weight",
+            native_categorical=True,
+        )
+
+    def needs_finite(self):
+        return False
+
+    def build(self, params, ctx):
+        from lightgbm import LGBMClassifier
+
+        params = dict(params)
+        if params.get("subsample", 1.0) < 1.0:
+            params["subsample_freq"] = 1
+        model = LGBMClassifier(
+            random_state=ctx.random_state,
+            n_jobs=ctx.n_threads,
+            verbose=-1,
+            class_weight=ctx.class_weight,
+            **params,
+        )
+        categorical = np.flatnonzero(ctx.categorical_mask).tolist()
+        fit_params = {"categorical_feature": categorical or "auto"}
+        if ctx.deadline is not None:
+            fit_params["callbacks"] = [_lightgbm_deadline_callback(ctx)]
+        return model, fit_params
+
+
+class _XGBoost(ClassifierSpec):
+    def __init__(self):
+        super().__init__(
+            "xgboost",
+            None,
+            {
+                "n_estimators": IntDistribution(50, 1000, log=True),
+                "learning_rate": FloatDistribution(0.01, 0.3, log=True),
+                "max_depth": IntDistribution(2, 10),
+                "min_child_weight": FloatDistribution(0.5, 20.0, log=True),
+                "subsample": FloatDistribution(0.5, 1.0),
+                "colsample_bytree": FloatDistribution(0.3, 1.0),
+                "reg_lambda": FloatDistribution(1e-3, 10.0, log=True),
+            },
+            weighting="scale_pos_weight",
+            native_categorical=True,
+        )
+
+    def needs_finite(self):
+        return False
+
+    def build(self, params, ctx):
+        from xgboost import XGBClassifier
+        from xgboost.callback import TrainingCallback
+
+        class _Deadline(TrainingCallback):
+            def after_iteration(self, model, epoch, evals_log):
+                if epoch % 10 == 0:
+                    ctx.check_deadline()
+                return False
+
+        weights = ctx.class_weight
+        extra = {}
+        fit_params = {}
+        if weights is not None:
+            if ctx.n_classes == 2:
+                extra["scale_pos_weight"] = weights[1] / weights[0]
+            else:
+                fit_params["sample_weight"] = _sample_weight(ctx.y, weights)
+        model = XGBClassifier(
+            tree_method="hist",
+            enable_categorical=True,
+            feature_types=["c" if c else "q" for c in ctx.categorical_mask],
+            max_cat_to_onehot=8,
+            random_state=ctx.random_state,
+            n_jobs=ctx.n_threads,
+            callbacks=[_Deadline()] if ctx.deadline is not None else None,
+            **extra,
+            **params,
+        )
+        return model, fit_params
+
+
+class _LogisticRegression(ClassifierSpec):
+    def __init__(self):
+        from sklearn.linear_model import LogisticRegression
+
+        super().__init__(
+            "logreg",
+            LogisticRegression(),
+            {"C": FloatDistribution(1e-3, 100.0, log=True)},
+            weighting="class_weight",
+        )
+
+    def needs_finite(self):
+        return True
+
+    def build(self, params, ctx):
+        from sklearn.linear_model import LogisticRegression
+
+        model = LogisticRegression(
+            max_iter=2000, class_weight=ctx.class_weight, **params
+        )
+        return (
+            Pipeline(
+                [("encode", _one_hot_scaler(ctx.categorical_mask)), ("model", model)]
+            ),
+            {},
+        )
+
+
+class _Forest(ClassifierSpec):
+    def __init__(self, name, factory):
+        super().__init__(
+            name,
+            None,
+            {
+                "n_estimators": IntDistribution(50, 500, log=True),
+                "max_depth": IntDistribution(3, 40, log=True),
+                "min_samples_leaf": IntDistribution(1, 30, log=True),
+                "max_features": FloatDistribution(0.05, 1.0),
+            },
+            weighting="class_weight",
+            native_categorical=True,
+        )
+        self.factory = factory
+
+    def needs_finite(self):
+        return False
+
+    def build(self, params, ctx):
+        model = self.factory(
+            random_state=ctx.random_state,
+            n_jobs=ctx.n_threads,
+            class_weight=ctx.class_weight,
+            **params,
+        )
+        return model, {}
+
+
+def _random_forest(**kwargs):
+    from sklearn.ensemble import RandomForestClassifier
+
+    return RandomForestClassifier(**kwargs)
+
+
+def _extra_trees(**kwargs):
+    from sklearn.ensemble import ExtraTreesClassifier
+
+    return ExtraTreesClassifier(**kwargs)
+
+
+CLASSIFIERS = {
+    spec.name: spec
+    for spec in [
+        _LightGBM(),
+        _XGBoost(),
+        _LogisticRegression(),
+        _Forest("random_forest", _random_forest),
+        _Forest("extra_trees", _extra_trees),
+    ]
+}
+
+DEFAULT_CLASSIFIERS = ("lightgbm", "xgboost", "logreg", "random_forest", "extra_trees")
+
+
+def get_classifier_spec(classifier):
+    """The spec for a name, a spec, or an estimator object.
+
+    Parameters
+    ----------
+    classifier : str, ClassifierSpec or classifier
+        An estimator object becomes a spec with an empty search space.
+
+    Returns
+    -------
+    spec : ClassifierSpec
+    """
+    if isinstance(classifier, ClassifierSpec):
+        return classifier
+    if isinstance(classifier, str):
+        if classifier not in CLASSIFIERS:
+            raise ValueError(
+                f"Unknown classifier {classifier!r}. Use one of "
+                f"{sorted(CLASSIFIERS)}, a ClassifierSpec, or an estimator object."
+            )
+        return CLASSIFIERS[classifier]
+    if hasattr(classifier, "fit") and hasattr(classifier, "get_params"):
+        if not hasattr(classifier, "predict_proba"):
+            raise TypeError(
+                f"{type(classifier).__name__} has no predict_proba; imbtune needs "
+                "probabilities to calibrate and to choose a threshold. For SVC, "
+                "pass SVC(probability=True)."
+            )
+        return ClassifierSpec(type(classifier).__name__, classifier)
+    raise TypeError(
+        f"classifier must be a name, a ClassifierSpec or an estimator; got {classifier!r}."
+    )

@@ -1,0 +1,40 @@
+"""Exceptions and warning categories raised by imbtune."""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+__all__ = [
+    "FallbackWarning",
+    "ImbtuneWarning",
+    "InsufficientMinorityError",
+    "SearchFailedError",
+    "TrialFailedWarning",
+]
+
+
+class InsufficientMinorityError(ValueError):
+    """A class has too few rows for what was asked of it.
+
+    Raised when a class has fewer rows than cross-validation folds, or fewer
+    than a nearest-neighbour resampler needs. The message names the class,
+    its count and the fix.
+    """
+
+
+class SearchFailedError(RuntimeError):
+    """Every trial of a search failed.
+
+    The message carries the first failing trial's parameters and exception,
+    so the cause is visible without digging through logs.
+    """
+
+
+class ImbtuneWarning(UserWarning):
+    """Base class of imbtune's warnings."""
+
+
+class FallbackWarning(ImbtuneWarning):
+    """imbtune used a fallback: a clamped ``k_neighbors``, a skipped resampler..."""
+
+
+class TrialFailedWarning(ImbtuneWarning):
+    """Some trials of a search failed; their errors are in ``cv_results_``."""

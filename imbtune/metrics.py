@@ -1,0 +1,464 @@
+"""Metrics that mean something under imbalance, and the scorers built on them.
+
+Public functions take labels or scores the way scikit-learn's metrics do:
+
+* :func:`macro_f1` -- unweighted mean of the per-class F1 scores;
+* :func:`balanced_accuracy` -- mean of the per-class recalls;
+* :func:`gmean` -- geometric mean of the per-class recalls;
+* :func:`pr_auc` -- area under the precision-recall curve (average
+  precision); for more than two classes the unweighted mean of the
+  one-vs-rest average precisions.
+
+:func:`get_scorer` turns a name into a scikit-learn scorer, so the same
+numbers are available to ``cross_validate`` or ``GridSearchCV``.
+
+Inside imbtune a metric is a :class:`Metric`: it knows whether it scores
+labels or probabilities, and for labels it can score every candidate
+threshold of a binary problem in one vectorised pass.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.metrics import (
+    average_precision_score,
+    balanced_accuracy_score,
+    f1_score,
+    get_scorer_names,
+    make_scorer,
+    recall_score,
+)
+from sklearn.metrics import get_scorer as _sk_get_scorer
+
+__all__ = [
+    "METRICS",
+    "Metric",
+    "balanced_accuracy",
+    "get_metric",
+    "get_scorer",
+    "gmean",
+    "macro_f1",
+    "pr_auc",
+]
+
+
+def macro_f1(y_true, y_pred):
+    """Macro-averaged F1: the unweighted mean of every class's F1 score.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True labels.
+    y_pred : array-like of shape (n_samples,)
+        Predicted labels.
+
+    Returns
+    -------
+    score : float
+        In [0, 1]; a class never predicted and never present counts 0.
+
+    Examples
+    --------
+    >>> from imbtune.metrics import macro_f1
+    >>> round(macro_f1([0, 0, 0, 1], [0, 0, 1, 1]), 3)
+    0.733
+    """
+    return float(f1_score(y_true, y_pred, average="macro", zero_division=0))
+
+
+def balanced_accuracy(y_true, y_pred):
+    """Balanced accuracy: the mean of the per-class recalls.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True labels.
+    y_pred : array-like of shape (n_samples,)
+        Predicted labels.
+
+    Returns
+    -------
+    score : float
+        In [0, 1]; 1 / n_classes for a constant prediction.
+
+    Examples
+    --------
+    >>> from imbtune.metrics import balanced_accuracy
+    >>> balanced_accuracy([0, 0, 0, 1], [0, 0, 1, 1])
+    0.8333333333333333
+    """
+    return float(balanced_accuracy_score(y_true, y_pred))
+
+
+def gmean(y_true, y_pred):
+    """Geometric mean of the per-class recalls (G-mean).
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True labels.
+    y_pred : array-like of shape (n_samples,)
+        Predicted labels.
+
+    Returns
+    -------
+    score : float
+        In [0, 1]; 0 as soon as one class is never recognised.
+
+    Examples
+    --------
+    >>> from imbtune.metrics import gmean
+    >>> round(gmean([0, 0, 0, 1], [0, 0, 1, 1]), 3)
+    0.816
+    """
+    recalls = recall_score(y_true, y_pred, average=None, zero_division=0)
+    return float(np.prod(recalls) ** (1.0 / len(recalls)))
+
+
+def pr_auc(y_true, y_score, *, labels=None, pos_label=None):
+    """Area under the precision-recall curve (average precision).
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True labels.
+    y_score : array-like of shape (n_samples,) or (n_samples, n_classes)
+        Scores. A 1-D array scores the positive class of a binary problem.
+        A 2-D array has one column per label of ``labels``.
+    labels : array-like, default=None
+        The labels of the columns of a 2-D ``y_score``; default the sorted
+        unique values of ``y_true``.
+    pos_label : int, str or None, default=None
+        Positive class of a binary problem; default the greater label, as in
+        scikit-learn.
+
+    Returns
+    -------
+    score : float
+        Average precision for two classes; for more, the unweighted mean of
+        the one-vs-rest average precisions (classes absent from ``y_true``
+        are skipped).
+
+    Examples
+    --------
+    >>> from imbtune.metrics import pr_auc
+    >>> pr_auc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
+    0.8333333333333333
+    """
+    y_true = np.asarray(y_true)
+    y_score = np.asarray(y_score, dtype=float)
+    labels = np.unique(y_true) if labels is None else np.asarray(labels)
+    if y_score.ndim == 1:
+        if pos_label is None:
+            pos_label = labels[-1]
+        return float(average_precision_score(y_true == pos_label, y_score))
+    if y_score.shape[1] != len(labels):
+        raise ValueError(
+            f"y_score has {y_score.shape[1]} columns but there are {len(labels)} "
+            "labels; pass labels= in the column order of y_score."
+        )
+    if len(labels) == 2:
+        pos_label = labels[-1] if pos_label is None else pos_label
+        column = int(np.flatnonzero(labels == pos_label)[0])
+        return float(average_precision_score(y_true == pos_label, y_score[:, column]))
+    scores = [
+        average_precision_score(y_true == label, y_score[:, k])
+        for k, label in enumerate(labels)
+        if np.any(y_true == label)
+    ]
+    return float(np.mean(scores))
+
+
+# --------------------------------------------------------------------------
+# Internal metric objects
+# --------------------------------------------------------------------------
+
+
+def _safe_div(num, den):
+    num = np.asarray(num, dtype=float)
+    den = np.asarray(den, dtype=float)
+    out = np.zeros(np.broadcast(num, den).shape)
+    np.divide(num, den, out=out, where=den > 0)
+    return out
+
+
+def _curve_macro_f1(tp, fp, tn, fn):
+    f1_pos = _safe_div(2 * tp, 2 * tp + fp + fn)
+    f1_neg = _safe_div(2 * tn, 2 * tn + fn + fp)
+    return (f1_pos + f1_neg) / 2
+
+
+def _curve_balanced_accuracy(tp, fp, tn, fn):
+    return (_safe_div(tp, tp + fn) + _safe_div(tn, tn + fp)) / 2
+
+
+def _curve_gmean(tp, fp, tn, fn):
+    return np.sqrt(_safe_div(tp, tp + fn) * _safe_div(tn, tn + fp))
+
+
+def _confusion(y, y_pred, n_classes):
+    return np.bincount(
+        y * n_classes + y_pred, minlength=n_classes * n_classes
+    ).reshape(n_classes, n_classes)
+
+
+def _from_confusion_macro_f1(cm):
+    tp = np.diag(cm).astype(float)
+    return float(np.mean(_safe_div(2 * tp, cm.sum(0) + cm.sum(1))))
+
+
+def _from_confusion_balanced_accuracy(cm):
+    present = cm.sum(1) > 0
+    recalls = _safe_div(np.diag(cm), cm.sum(1))
+    return float(np.mean(recalls[present]))
+
+
+def _from_confusion_gmean(cm):
+    present = cm.sum(1) > 0
+    recalls = _safe_div(np.diag(cm), cm.sum(1))[present]
+    return float(np.prod(recalls) ** (1.0 / len(recalls)))
+
+
+class Metric:
+    """A metric as imbtune's evaluation uses it.
+
+    Labels inside imbtune are encoded as ``0..n_classes-1``; probabilities
+    are arrays of shape (n_samples, n_classes).
+
+    Parameters
+    ----------
+    name : str
+        Display name.
+    needs : {"label", "proba"}
+        Whether the metric scores predicted labels (so a decision rule
+        matters) or probabilities.
+    """
+
+    def __init__(self, name, needs):
+        self.name = name
+        self.needs = needs
+
+    @property
+    def needs_labels(self):
+        """True when the metric scores predicted labels."""
+        return self.needs == "label"
+
+    def score_labels(self, y, y_pred, n_classes):
+        """Score encoded labels."""
+        raise NotImplementedError
+
+    def score_proba(self, y, proba, pos):
+        """Score probabilities; ``pos`` is the positive column of a binary task."""
+        raise NotImplementedError
+
+    def threshold_curve(self, tp, fp, tn, fn):
+        """Vectorised score of a binary problem at many thresholds, or None."""
+        return None
+
+    def __repr__(self):
+        return f"Metric({self.name!r})"
+
+
+class _ConfusionMetric(Metric):
+    def __init__(self, name, from_confusion, curve):
+        super().__init__(name, "label")
+        self._from_confusion = from_confusion
+        self._curve = curve
+
+    def score_labels(self, y, y_pred, n_classes):
+        return self._from_confusion(_confusion(y, y_pred, n_classes))
+
+    def threshold_curve(self, tp, fp, tn, fn):
+        return self._curve(tp, fp, tn, fn)
+
+
+class _PRAUCMetric(Metric):
+    def __init__(self):
+        super().__init__("pr_auc", "proba")
+
+    def score_proba(self, y, proba, pos):
+        n_classes = proba.shape[1]
+        if n_classes == 2:
+            return float(average_precision_score(y == pos, proba[:, pos]))
+        scores = [
+            average_precision_score(y == k, proba[:, k])
+            for k in range(n_classes)
+            if np.any(y == k)
+        ]
+        return float(np.mean(scores))
+
+
+class _FrozenPredictor:
+    """Replays stored predictions to a scikit-learn scorer.
+
+    ``X`` is a column of row indices into the stored arrays. Records which
+    response methods the scorer asked for.
+    """
+
+    _estimator_type = "classifier"
+
+    def __init__(self, classes, y_pred=None, proba=None):
+        self.classes_ = classes
+        self._y_pred = y_pred
+        self._proba = proba
+        self.called = set()
+
+    def __sklearn_tags__(self):
+        from sklearn.utils import Tags
+        from sklearn.utils._tags import ClassifierTags, TargetTags
+
+        return Tags(
+            estimator_type="classifier",
+            target_tags=TargetTags(required=True),
+            classifier_tags=ClassifierTags(),
+        )
+
+    def fit(self, X, y):  # pragma: no cover - never fitted
+        return self
+
+    def predict(self, X):
+        self.called.add("predict")
+        if self._y_pred is None:
+            raise _NeedsLabels
+        return self._y_pred[np.asarray(X)[:, 0].astype(int)]
+
+    def predict_proba(self, X):
+        self.called.add("predict_proba")
+        if self._proba is None:
+            raise _NeedsLabels
+        return self._proba[np.asarray(X)[:, 0].astype(int)]
+
+
+class _NeedsLabels(Exception):
+    pass
+
+
+class _ScorerMetric(Metric):
+    """A scikit-learn scorer (a name or a callable ``scorer(est, X, y)``)."""
+
+    def __init__(self, name, scorer):
+        super().__init__(name, "label")
+        self.scorer = scorer
+        self._needs_known = False
+
+    def _call(self, y, n_classes, y_pred=None, proba=None):
+        frozen = _FrozenPredictor(np.arange(n_classes), y_pred=y_pred, proba=proba)
+        rows = np.arange(len(y)).reshape(-1, 1)
+        value = self.scorer(frozen, rows, y)
+        return float(value), frozen.called
+
+    def resolve(self, y, n_classes):
+        """Find out, once, whether the scorer reads labels or probabilities."""
+        if self._needs_known:
+            return
+        proba = np.full((len(y), n_classes), 1.0 / n_classes)
+        try:
+            _, called = self._call(y, n_classes, proba=proba)
+            self.needs = "label" if "predict" in called else "proba"
+        except _NeedsLabels:
+            self.needs = "label"
+        self._needs_known = True
+
+    def score_labels(self, y, y_pred, n_classes):
+        return self._call(y, n_classes, y_pred=y_pred, proba=None)[0]
+
+    def score_proba(self, y, proba, pos):
+        return self._call(y, proba.shape[1], proba=proba)[0]
+
+
+METRICS = {
+    "macro_f1": lambda: _ConfusionMetric(
+        "macro_f1", _from_confusion_macro_f1, _curve_macro_f1
+    ),
+    "balanced_accuracy": lambda: _ConfusionMetric(
+        "balanced_accuracy", _from_confusion_balanced_accuracy, _curve_balanced_accuracy
+    ),
+    "gmean": lambda: _ConfusionMetric("gmean", _from_confusion_gmean, _curve_gmean),
+    "pr_auc": _PRAUCMetric,
+}
+
+
+def get_metric(scoring):
+    """The internal :class:`Metric` for a ``scoring`` value.
+
+    Parameters
+    ----------
+    scoring : str or callable
+        An imbtune metric name (``"macro_f1"``, ``"pr_auc"``,
+        ``"balanced_accuracy"``, ``"gmean"``), any scikit-learn scorer name,
+        or a callable ``scorer(estimator, X, y)``.
+
+    Returns
+    -------
+    metric : Metric
+
+    Raises
+    ------
+    ValueError
+        For an unknown name; the message lists the valid ones.
+    """
+    if isinstance(scoring, str):
+        if scoring in METRICS:
+            return METRICS[scoring]()
+        if scoring in get_scorer_names():
+            return _ScorerMetric(scoring, _sk_get_scorer(scoring))
+        raise ValueError(
+            f"Unknown scoring {scoring!r}. Use one of imbtune's "
+            f"{sorted(METRICS)}, a scikit-learn scorer name (see "
+            "sklearn.metrics.get_scorer_names()) or a callable "
+            "scorer(estimator, X, y)."
+        )
+    if callable(scoring):
+        return _ScorerMetric(getattr(scoring, "__name__", repr(scoring)), scoring)
+    raise ValueError(
+        f"scoring must be a metric name or a callable scorer(estimator, X, y); "
+        f"got {scoring!r}."
+    )
+
+
+def _pr_auc_scorer_fn(y_true, y_score, labels=None, pos_label=None):
+    return pr_auc(y_true, y_score, labels=labels, pos_label=pos_label)
+
+
+def get_scorer(name):
+    """A scikit-learn scorer for an imbtune metric name.
+
+    Parameters
+    ----------
+    name : {"macro_f1", "pr_auc", "balanced_accuracy", "gmean"}
+        The metric.
+
+    Returns
+    -------
+    scorer : callable
+        ``scorer(estimator, X, y)``, usable as ``scoring=`` anywhere in
+        scikit-learn.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.model_selection import cross_val_score
+    >>> from imbtune.datasets import load_dataset
+    >>> from imbtune.metrics import get_scorer
+    >>> X, y = load_dataset("breast_cancer")
+    >>> scores = cross_val_score(
+    ...     LogisticRegression(max_iter=5000), X, y, cv=3,
+    ...     scoring=get_scorer("pr_auc"))
+    >>> bool(scores.mean() > 0.9)
+    True
+    """
+    if name == "pr_auc":
+        return make_scorer(_pr_auc_scorer_fn, response_method="predict_proba")
+    functions = {
+        "macro_f1": macro_f1,
+        "balanced_accuracy": balanced_accuracy,
+        "gmean": gmean,
+    }
+    if name not in functions:
+        raise ValueError(
+            f"Unknown imbtune metric {name!r}; use one of "
+            f"{sorted([*functions, 'pr_auc'])}."
+        )
+    return make_scorer(functions[name])

@@ -1,0 +1,387 @@
+"""ImbalancedPipeline: resampler -> classifier -> calibrator -> decision rule, as one classifier."""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+from __future__ import annotations
+
+import numbers
+import os
+import warnings
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.model_selection import StratifiedKFold
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._validation import as_frame, check_class_counts, check_target, resolve_pos_label
+from .decision import CALIBRATIONS
+from .evaluation import (
+    PipelineConfig,
+    Problem,
+    crossfit_scores,
+    fit_decision,
+    fit_final_model,
+    out_of_fold,
+    predict_proba_full,
+)
+from .exceptions import FallbackWarning
+from .metrics import get_metric
+from .preprocessing import TabularEncoder
+
+__all__ = ["ImbalancedPipeline"]
+
+
+def n_threads_for(n_jobs):
+    """Threads for ``n_jobs`` in scikit-learn's convention (None = 1, -1 = all)."""
+    if n_jobs is None:
+        return 1
+    cpus = os.cpu_count() or 1
+    if n_jobs < 0:
+        return max(1, cpus + 1 + n_jobs)
+    return max(1, int(n_jobs))
+
+
+def seed_from(random_state):
+    """An int seed: the int itself, or one drawn from a RandomState / None."""
+    if isinstance(random_state, numbers.Integral):
+        return int(random_state)
+    return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+
+
+def make_folds(cv, X, y, classes, seed):
+    """Fixed (train, validation) index pairs for ``cv``; checks class counts."""
+    if isinstance(cv, numbers.Integral):
+        if cv < 2:
+            raise ValueError(f"cv must be at least 2 folds; got cv={cv}.")
+        check_class_counts(y, classes, int(cv))
+        splitter = StratifiedKFold(n_splits=int(cv), shuffle=True, random_state=seed)
+        return [(tr, va) for tr, va in splitter.split(np.zeros(len(y)), y)]
+    if hasattr(cv, "split"):
+        if hasattr(cv, "get_n_splits"):
+            check_class_counts(y, classes, cv.get_n_splits(X, y))
+        folds = [(np.asarray(tr), np.asarray(va)) for tr, va in cv.split(X, y)]
+    else:
+        folds = [(np.asarray(tr), np.asarray(va)) for tr, va in cv]
+    if len(folds) < 2:
+        raise ValueError(f"cv must produce at least 2 splits; got {len(folds)}.")
+    covered = np.zeros(len(y), dtype=int)
+    for train, valid in folds:
+        missing = np.setdiff1d(np.arange(len(classes)), np.unique(y[train]))
+        if len(missing):
+            raise ValueError(
+                f"A training fold of cv holds no row of class(es) "
+                f"{list(classes[missing])}; use a stratified splitter."
+            )
+        covered[valid] += 1
+    if not np.all(covered == 1):
+        raise ValueError(
+            "imbtune needs every row in exactly one validation fold (a K-fold "
+            "partition) to gather out-of-fold scores; "
+            f"{int(np.sum(covered != 1))} rows are not. Use KFold/StratifiedKFold-"
+            "style splitters, not ShuffleSplit."
+        )
+    return folds
+
+
+def warn_notes(notes):
+    """One FallbackWarning per distinct fallback message."""
+    for note in sorted(notes):
+        warnings.warn(note, FallbackWarning, stacklevel=3)
+
+
+class ImbalancedPipeline(ClassifierMixin, BaseEstimator):
+    """Resampler, classifier, calibrator and decision rule as one classifier.
+
+    ``fit`` runs cross-validation to collect out-of-fold (OOF)
+    probabilities, fits the calibrator and the decision rule on them (never
+    on rows a model was trained on), then refits the resampler and the
+    classifier on all rows. Prediction needs no resampler: the fitted object
+    is encoder -> classifier -> calibrator -> rule.
+
+    Parameters
+    ----------
+    classifier : str, ClassifierSpec or classifier, default="lightgbm"
+        A registry name (``"lightgbm"``, ``"xgboost"``, ``"logreg"``,
+        ``"random_forest"``, ``"extra_trees"``), a
+        :class:`~imbtune.ClassifierSpec`, or an estimator with
+        ``predict_proba``.
+    classifier_params : dict, default=None
+        Parameters for the classifier (``set_params`` names).
+    resampler : str, ResamplerSpec or sampler, default="none"
+        A registry name (``"smote"``, ``"random_under"``, ...), a
+        :class:`~imbtune.ResamplerSpec`, or an object with ``fit_resample``.
+        It only ever sees training rows.
+    resampler_params : dict, default=None
+        Its parameters; for built-ins ``ratio`` is relative to the class
+        counts of the rows being resampled (1 = balanced).
+    cost_weight : float in [0, 1], default=0.0
+        Alpha of the class weights ``(n_max / n_c) ** alpha``.
+    calibration : {"none", "sigmoid", "isotonic"}, default="none"
+        Calibration fitted on the OOF probabilities.
+    threshold : "auto" or float, default="auto"
+        Binary only: ``"auto"`` picks the threshold on the OOF probabilities
+        that maximises ``scoring`` (macro-F1 for a probability metric); a
+        float fixes it. Multiclass problems tune per-class weights instead.
+    scoring : str or callable, default="macro_f1"
+        Metric of the decision rule and of :meth:`score`.
+    pos_label : int, str or None, default=None
+        Positive class of a binary problem; default the minority class.
+    cv : int, splitter or iterable, default=5
+        Folds for the OOF probabilities (stratified and shuffled for an int).
+    n_jobs : int, default=None
+        Threads for the model fits (None = 1, -1 = all cores).
+    random_state : int, RandomState or None, default=None
+        Seed of the folds, the resampler and the model.
+
+    Attributes
+    ----------
+    classes_ : ndarray
+        Class labels.
+    encoder_ : TabularEncoder
+        Fitted encoding of the table.
+    model_ : estimator
+        The classifier refitted on all (resampled) rows.
+    calibrator_ : Calibrator
+        Calibration fitted on the OOF probabilities.
+    threshold_ : float
+        Binary problems: probability of ``pos_label_`` from which it is
+        predicted.
+    pos_label_ : object
+        Binary problems: the positive class.
+    class_weights_ : ndarray
+        Multiclass problems: weights ``w_c`` of the rule ``argmax(w_c p_c)``.
+    oof_proba_ : ndarray of shape (n_samples, n_classes)
+        Out-of-fold probabilities (before calibration).
+    cv_scores_ : list of float
+        Per-fold scores, each fold scored with a calibrator and rule fitted on
+        the other folds.
+    n_features_in_ : int
+        Number of input columns.
+    feature_names_in_ : ndarray of str
+        Column names, when fitted on a DataFrame with string column names.
+
+    See Also
+    --------
+    ImbalancedSearchCV : searches the parameters of this pipeline.
+
+    Examples
+    --------
+    >>> from imbtune import ImbalancedPipeline
+    >>> from imbtune.datasets import load_dataset
+    >>> X, y = load_dataset("breast_cancer")
+    >>> clf = ImbalancedPipeline("logreg", resampler="smote",
+    ...                          calibration="sigmoid", random_state=0).fit(X, y)
+    >>> round(clf.threshold_, 2)
+    0.41
+    >>> clf.predict(X.iloc[:3])
+    array([1, 1, 1])
+    """
+
+    def __init__(
+        self,
+        classifier="lightgbm",
+        *,
+        classifier_params=None,
+        resampler="none",
+        resampler_params=None,
+        cost_weight=0.0,
+        calibration="none",
+        threshold="auto",
+        scoring="macro_f1",
+        pos_label=None,
+        cv=5,
+        n_jobs=None,
+        random_state=None,
+    ):
+        self.classifier = classifier
+        self.classifier_params = classifier_params
+        self.resampler = resampler
+        self.resampler_params = resampler_params
+        self.cost_weight = cost_weight
+        self.calibration = calibration
+        self.threshold = threshold
+        self.scoring = scoring
+        self.pos_label = pos_label
+        self.cv = cv
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.input_tags.string = True
+        return tags
+
+    def _config(self):
+        return PipelineConfig(
+            resampler=self.resampler if self.resampler is not None else "none",
+            resampler_params=dict(self.resampler_params or {}),
+            classifier=self.classifier,
+            classifier_params=dict(self.classifier_params or {}),
+            cost_weight=float(self.cost_weight),
+        )
+
+    def _check_params(self):
+        if self.calibration not in CALIBRATIONS:
+            raise ValueError(
+                f"Unknown calibration {self.calibration!r}; use one of "
+                f"{list(CALIBRATIONS)}."
+            )
+        if not (0.0 <= float(self.cost_weight) <= 1.0):
+            raise ValueError(
+                f"cost_weight must be in [0, 1] (0 = unweighted, 1 = balanced); "
+                f"got {self.cost_weight!r}."
+            )
+        if self.threshold != "auto" and not isinstance(self.threshold, numbers.Real):
+            raise ValueError(
+                f"threshold must be 'auto' or a number; got {self.threshold!r}."
+            )
+        config = self._config()
+        config.resampler_spec, config.classifier_spec  # noqa: B018 - validate names
+        return config
+
+    def fit(self, X, y):
+        """Cross-validate, fit calibration and decision rule on OOF rows, refit.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            Features: numbers, categories (category/object/string columns) and
+            NaN are all accepted.
+        y : array-like of shape (n_samples,)
+            Class labels.
+
+        Returns
+        -------
+        self : ImbalancedPipeline
+        """
+        config = self._check_params()
+        metric = get_metric(self.scoring)
+        frame = as_frame(X, estimator_name=type(self).__name__)
+        validate_data(self, X, skip_check_array=True, reset=True)
+        y_encoded, classes = check_target(y, estimator_name=type(self).__name__)
+        if len(y_encoded) != len(frame):
+            raise ValueError(
+                "Found input variables with inconsistent numbers of samples: "
+                f"[{len(frame)}, {len(y_encoded)}]"
+            )
+        counts = np.bincount(y_encoded)
+        pos = resolve_pos_label(self.pos_label, classes, counts)
+        seed = seed_from(self.random_state)
+        folds = make_folds(self.cv, frame, y_encoded, classes, seed)
+        if hasattr(metric, "resolve"):
+            metric.resolve(y_encoded, len(classes))
+        problem = Problem(
+            frame, y_encoded, folds, metric, pos, seed, n_threads_for(self.n_jobs)
+        )
+        oof = out_of_fold(problem, config, notes=problem.notes)
+        self._refit(problem, classes, oof, config)
+        warn_notes(problem.notes)
+        return self
+
+    def _refit(self, problem, classes, oof, config, cv_scores=None):
+        """Fit calibration and rule on ``oof`` and the model on all rows."""
+        self.classes_ = classes
+        self.oof_proba_ = oof
+        self.calibrator_, self.rule_ = fit_decision(
+            problem, oof, problem.y, self.calibration, self.threshold
+        )
+        if cv_scores is None:
+            cv_scores, _ = crossfit_scores(problem, oof, self.calibration, self.threshold)
+        self.cv_scores_ = [float(s) for s in cv_scores]
+        if problem.n_classes == 2:
+            self.threshold_ = float(self.rule_.threshold_)
+            self.pos_label_ = classes[problem.pos]
+        else:
+            self.class_weights_ = np.asarray(self.rule_.weights_)
+        self._pos = problem.pos
+        self._metric = problem.metric
+        self.encoder_ = TabularEncoder(impute=config.needs_impute()).fit(problem.X)
+        X_encoded = self.encoder_.transform(problem.X)
+        self.model_ = fit_final_model(
+            config,
+            X_encoded,
+            problem.y,
+            self.encoder_.categorical_mask_,
+            problem.n_classes,
+            problem.random_state,
+            problem.n_threads,
+            notes=problem.notes,
+        )
+        return self
+
+    def _encode(self, X):
+        check_is_fitted(self)
+        as_frame(X, estimator_name=type(self).__name__)
+        validate_data(self, X, skip_check_array=True, reset=False)
+        return self.encoder_.transform(X)
+
+    def predict_proba(self, X):
+        """Calibrated class probabilities.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            Rows with the columns seen in ``fit``.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns in the order of ``classes_``.
+        """
+        X_encoded = self._encode(X)
+        proba = predict_proba_full(self.model_, X_encoded, len(self.classes_))
+        return self.calibrator_.transform(proba)
+
+    def predict(self, X):
+        """Labels from the decision rule applied to :meth:`predict_proba`.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            Rows with the columns seen in ``fit``.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+        """
+        check_is_fitted(self)
+        return self.classes_[self.rule_.predict(self.predict_proba(X))]
+
+    def score(self, X, y, sample_weight=None):
+        """The ``scoring`` metric on the given data (not accuracy).
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            Rows.
+        y : array-like of shape (n_samples,)
+            True labels.
+        sample_weight : None
+            Not supported; must be None.
+
+        Returns
+        -------
+        score : float
+        """
+        return _score(self, X, y, sample_weight)
+
+
+def _score(estimator, X, y, sample_weight):
+    if sample_weight is not None:
+        raise ValueError("score does not support sample_weight in imbtune.")
+    check_is_fitted(estimator)
+    y = np.asarray(y)
+    lookup = {label: k for k, label in enumerate(estimator.classes_)}
+    unknown = set(np.unique(y)) - set(lookup)
+    if unknown:
+        raise ValueError(f"y holds labels not seen in fit: {sorted(unknown)}.")
+    y_encoded = np.array([lookup[label] for label in y])
+    pipeline = getattr(estimator, "best_estimator_", estimator)
+    metric = pipeline._metric
+    proba = estimator.predict_proba(X)
+    if metric.needs_labels:
+        y_pred = pipeline.rule_.predict(proba)
+        return metric.score_labels(y_encoded, y_pred, len(estimator.classes_))
+    return metric.score_proba(y_encoded, proba, pipeline._pos)

@@ -1,0 +1,176 @@
+"""Encoding of mixed tables into the float matrix that resamplers and models share."""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._validation import as_frame
+
+__all__ = ["TabularEncoder"]
+
+
+class TabularEncoder(TransformerMixin, BaseEstimator):
+    """Encode a mixed table as floats: numbers stay numbers, categories become codes.
+
+    Numeric and boolean columns are kept as floats. Categorical columns
+    (pandas ``category``, ``object`` or string dtype) become integer codes
+    ``0..n_categories-1`` in the order of the categories seen in ``fit``; a
+    missing value gets its own code ``n_categories``, and a category never seen
+    in ``fit`` becomes NaN (the models imbtune uses read NaN as "missing").
+
+    With ``impute=True`` missing numeric values are replaced by the training
+    median and, for each numeric column that had missing values in ``fit``, a
+    0/1 indicator column is appended, so nothing that missingness says is
+    lost. Nearest-neighbour resamplers and models that cannot read NaN need
+    this; tree boosters do not.
+
+    Parameters
+    ----------
+    impute : bool, default=False
+        Impute missing numeric values (median) and add missing indicators.
+
+    Attributes
+    ----------
+    categorical_columns_ : list
+        Input columns treated as categorical.
+    categories_ : dict
+        For each categorical column, the array of its categories (codes are
+        positions in it).
+    medians_ : dict
+        Median of each numeric column (only with ``impute=True``).
+    indicator_columns_ : list
+        Numeric columns that got a missing indicator.
+    categorical_mask_ : ndarray of bool
+        For each output column, whether it holds category codes.
+    n_features_in_ : int
+        Number of input columns.
+    feature_names_in_ : ndarray of str
+        Input column names, when the input was a DataFrame with string names.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from imbtune.preprocessing import TabularEncoder
+    >>> X = pd.DataFrame({"age": [30.0, np.nan, 50.0], "city": ["b", "a", None]})
+    >>> enc = TabularEncoder(impute=True).fit(X)
+    >>> enc.transform(X)
+    array([[30.,  1.,  0.],
+           [40.,  0.,  1.],
+           [50.,  2.,  0.]])
+    >>> list(enc.get_feature_names_out())
+    ['age', 'city', 'missingindicator_age']
+    """
+
+    def __init__(self, *, impute=False):
+        self.impute = impute
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.input_tags.string = True
+        return tags
+
+    def fit(self, X, y=None):
+        """Learn the categories, medians and indicator columns.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            The table.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : TabularEncoder
+        """
+        frame = as_frame(X, estimator_name=type(self).__name__)
+        validate_data(self, X, skip_check_array=True, reset=True)
+        self.n_features_in_ = frame.shape[1]
+        self._columns = list(frame.columns)
+        self.categorical_columns_ = []
+        self.categories_ = {}
+        self.medians_ = {}
+        self.indicator_columns_ = []
+        for name in self._columns:
+            column = frame[name]
+            if column.dtype.kind == "f":
+                if self.impute:
+                    median = column.median()
+                    self.medians_[name] = 0.0 if pd.isna(median) else float(median)
+                    if column.isna().any():
+                        self.indicator_columns_.append(name)
+                continue
+            self.categorical_columns_.append(name)
+            if isinstance(column.dtype, pd.CategoricalDtype):
+                categories = np.asarray(column.cat.categories.astype(str))
+            else:
+                categories = np.unique(column.dropna().astype(str).to_numpy())
+            self.categories_[name] = categories
+        self.categorical_mask_ = np.array(
+            [name in self.categories_ for name in self._columns]
+            + [False] * len(self.indicator_columns_)
+        )
+        return self
+
+    def transform(self, X):
+        """Encode a table with what ``fit`` learned.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            A table with the columns seen in ``fit``.
+
+        Returns
+        -------
+        X_encoded : ndarray of shape (n_samples, n_features_out)
+            Floats; see :meth:`get_feature_names_out` for the columns.
+        """
+        check_is_fitted(self)
+        frame = as_frame(X, estimator_name=type(self).__name__)
+        validate_data(self, X, skip_check_array=True, reset=False)
+        n_out = len(self._columns) + len(self.indicator_columns_)
+        out = np.empty((frame.shape[0], n_out), dtype=float)
+        for j, name in enumerate(self._columns):
+            column = frame.iloc[:, j]
+            if name in self.categories_:
+                categories = self.categories_[name]
+                missing = column.isna().to_numpy()
+                codes = pd.Categorical(
+                    column.astype(str).where(~missing), categories=categories
+                ).codes.astype(float)
+                codes[codes < 0] = np.nan  # unseen category
+                codes[missing] = len(categories)
+                out[:, j] = codes
+            else:
+                values = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
+                if self.impute:
+                    values = np.where(np.isnan(values), self.medians_[name], values)
+                out[:, j] = values
+        for i, name in enumerate(self.indicator_columns_):
+            j = self._columns.index(name)
+            out[:, len(self._columns) + i] = frame.iloc[:, j].isna().to_numpy()
+        return out
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the output columns.
+
+        Parameters
+        ----------
+        input_features : array-like of str, default=None
+            Ignored beyond scikit-learn's consistency check.
+
+        Returns
+        -------
+        names : ndarray of str
+            Input names, then ``missingindicator_<column>`` for each indicator.
+        """
+        check_is_fitted(self)
+        names = [str(c) for c in self._columns]
+        names += [f"missingindicator_{c}" for c in self.indicator_columns_]
+        return np.asarray(names, dtype=object)

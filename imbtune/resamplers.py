@@ -1,0 +1,495 @@
+"""Resampler specs: how to build each resampler for a fold, and what to search for it.
+
+A :class:`ResamplerSpec` turns sampled parameters into a concrete
+imbalanced-learn sampler *for the training fold at hand*:
+
+* ratios are relative to the fold's own class counts, so no candidate is
+  invalid: ``ratio=r`` moves every non-majority class a share ``r`` of the
+  way to the majority count (over-sampling) or every non-minority class a
+  share ``r`` of the way down to the minority count (under-sampling);
+  ``r=1`` balances the classes;
+* ``k_neighbors`` is clamped to what the fold's smallest class allows, with a
+  :class:`~imbtune.exceptions.FallbackWarning`;
+* with categorical columns, SMOTE becomes SMOTENC (or SMOTEN when every
+  column is categorical), and the cleaning samplers (Tomek links, ENN) find
+  neighbours on a one-hot, standardised view of the rows while returning the
+  original rows.
+
+``RESAMPLERS`` is the registry of built-ins; users add their own with a
+:class:`ResamplerSpec` around any object with ``fit_resample``.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+from __future__ import annotations
+
+import numpy as np
+from imblearn.over_sampling import (
+    ADASYN,
+    SMOTE,
+    SMOTEN,
+    SMOTENC,
+    SVMSMOTE,
+    BorderlineSMOTE,
+    RandomOverSampler,
+)
+from imblearn.under_sampling import (
+    EditedNearestNeighbours,
+    RandomUnderSampler,
+    TomekLinks,
+)
+from optuna.distributions import (
+    CategoricalDistribution,
+    FloatDistribution,
+    IntDistribution,
+)
+from sklearn.base import clone
+
+from .exceptions import InsufficientMinorityError
+
+__all__ = ["RESAMPLERS", "ResampleContext", "ResamplerSpec", "get_resampler_spec"]
+
+
+class ResampleContext:
+    """What a resampler needs to know about the training fold it resamples.
+
+    Parameters
+    ----------
+    y : ndarray of int
+        Encoded labels of the rows to resample.
+    n_classes : int
+        Number of classes of the problem.
+    categorical_mask : ndarray of bool
+        Which columns hold category codes.
+    random_state : int
+        Seed for the sampler.
+    notes : set, optional
+        Collects fallback messages (clamped parameters, ...).
+    """
+
+    def __init__(self, y, n_classes, categorical_mask, random_state, notes=None):
+        self.y = y
+        self.n_classes = n_classes
+        self.categorical_mask = np.asarray(categorical_mask, dtype=bool)
+        self.random_state = random_state
+        self.notes = notes if notes is not None else set()
+        self.counts = np.bincount(y, minlength=n_classes)
+
+    @property
+    def has_categorical(self):
+        return bool(self.categorical_mask.any())
+
+    @property
+    def all_categorical(self):
+        return bool(self.categorical_mask.all())
+
+
+def over_sampling_targets(counts, ratio):
+    """Target counts that move each class a share ``ratio`` towards the majority."""
+    majority = counts.max()
+    targets = {}
+    for label, count in enumerate(counts):
+        if count == majority or count == 0:
+            continue
+        goal = int(round(count + ratio * (majority - count)))
+        if goal > count:
+            targets[label] = goal
+    return targets
+
+
+def under_sampling_targets(counts, ratio):
+    """Target counts that move each class a share ``ratio`` towards the minority."""
+    present = counts[counts > 0]
+    minority = present.min()
+    targets = {}
+    for label, count in enumerate(counts):
+        if count == 0:
+            continue
+        goal = int(round(count - ratio * (count - minority)))
+        targets[label] = max(goal, minority)
+    return targets
+
+
+def max_neighbors(counts, targets):
+    """Largest ``k_neighbors`` every class being over-sampled allows."""
+    if not targets:
+        return None
+    return int(min(counts[label] for label in targets)) - 1
+
+
+class ResamplerSpec:
+    """A resampler and its search space.
+
+    Parameters
+    ----------
+    name : str
+        Name used in ``resamplers=`` and in trial parameters.
+    sampler : object with ``fit_resample``, default=None
+        Template sampler; ``None`` means "no resampling". Each build clones it
+        and sets the sampled parameters with ``set_params``. A
+        ``k_neighbors`` (or ``n_neighbors`` of an over-sampler) larger than the
+        fold's smallest class allows is clamped.
+    space : dict of str to optuna distribution, default=None
+        Parameters to search (names as in ``sampler.set_params``).
+    handles_categorical : bool, default=True
+        Whether the sampler is valid on category codes. Specs that are not
+        are left out of the default search on data with categorical columns,
+        and refused when asked for by name.
+    needs_finite : bool, default=True
+        Whether missing values must be imputed before it runs.
+
+    Examples
+    --------
+    >>> from imblearn.under_sampling import NearMiss
+    >>> from optuna.distributions import IntDistribution
+    >>> from imbtune import ResamplerSpec
+    >>> spec = ResamplerSpec("nearmiss", NearMiss(),
+    ...                      space={"n_neighbors": IntDistribution(1, 5)})
+    >>> spec.name
+    'nearmiss'
+    """
+
+    def __init__(
+        self, name, sampler=None, space=None, *, handles_categorical=True, needs_finite=True
+    ):
+        self.name = name
+        self.sampler = sampler
+        self.space = dict(space or {})
+        self.handles_categorical = handles_categorical
+        self.needs_finite = needs_finite
+
+    def search_space(self, max_k=None):
+        """The distributions to search; ``max_k`` caps neighbour counts."""
+        space = dict(self.space)
+        for key in ("k_neighbors", "n_neighbors"):
+            dist = space.get(key)
+            if (
+                max_k is not None
+                and isinstance(dist, IntDistribution)
+                and dist.high > max_k
+                and self._clamps(key)
+            ):
+                space[key] = IntDistribution(
+                    min(dist.low, max_k), max_k, log=dist.log, step=dist.step
+                )
+        return space
+
+    def _clamps(self, key):
+        return key == "k_neighbors"
+
+    def min_class_rows(self):
+        """Fewest rows a class being over-sampled must have (2 for k-NN samplers)."""
+        return 2 if "k_neighbors" in self.space else 1
+
+    def build(self, params, ctx):
+        """A sampler ready for ``fit_resample`` on this fold, or ``None``."""
+        if self.sampler is None:
+            return None
+        sampler = clone(self.sampler)
+        params = dict(params)
+        valid = sampler.get_params()
+        unknown = sorted(set(params) - set(valid))
+        if unknown:
+            raise ValueError(
+                f"Resampler {self.name!r} has no parameter(s) {unknown}; "
+                f"valid ones are {sorted(valid)}."
+            )
+        if "random_state" in valid:
+            params.setdefault("random_state", ctx.random_state)
+        k = params.get("k_neighbors", valid.get("k_neighbors"))
+        if isinstance(k, int | np.integer):
+            targets = over_sampling_targets(ctx.counts, 1.0)
+            params["k_neighbors"] = _clamp_k(self.name, int(k), ctx, targets)
+        return sampler.set_params(**params)
+
+    def __repr__(self):
+        return f"ResamplerSpec({self.name!r})"
+
+
+def _clamp_k(name, k, ctx, targets):
+    limit = max_neighbors(ctx.counts, targets)
+    if limit is None or k <= limit:
+        return k
+    smallest = min(targets, key=lambda label: ctx.counts[label])
+    if limit < 1:
+        raise InsufficientMinorityError(
+            f"{name} needs at least 2 rows of every class it over-samples, but "
+            f"class {smallest} has {ctx.counts[smallest]} row(s) in this training "
+            "fold. Use random_over, fewer folds, or more rows of that class."
+        )
+    ctx.notes.add(
+        f"{name}: k_neighbors={k} clamped to {limit} because class {smallest} has "
+        f"only {ctx.counts[smallest]} rows in a training fold."
+    )
+    return limit
+
+
+class _Chain:
+    """Apply samplers one after the other (over-sampling, then cleaning)."""
+
+    def __init__(self, *samplers):
+        self.samplers = samplers
+
+    def fit_resample(self, X, y):
+        for sampler in self.samplers:
+            X, y = sampler.fit_resample(X, y)
+        return X, y
+
+
+class _OnOneHotView:
+    """Run a selection sampler on a one-hot, standardised view; keep original rows.
+
+    Tomek links and ENN select rows by nearest neighbours. Category codes
+    are not distances, so the neighbours are found on a view where each
+    category is its own 0/1 column and numeric columns are standardised.
+    """
+
+    def __init__(self, sampler, categorical_mask):
+        self.sampler = sampler
+        self.categorical_mask = categorical_mask
+
+    def fit_resample(self, X, y):
+        from sklearn.compose import ColumnTransformer
+        from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+        cat = np.flatnonzero(self.categorical_mask)
+        num = np.flatnonzero(~self.categorical_mask)
+        view = ColumnTransformer(
+            [
+                ("cat", OneHotEncoder(handle_unknown="ignore", sparse_output=False), cat),
+                ("num", StandardScaler(), num),
+            ]
+        ).fit_transform(X)
+        self.sampler.fit_resample(view, y)
+        rows = self.sampler.sample_indices_
+        return X[rows], y[rows]
+
+
+def _cleaner(sampler, ctx):
+    return _OnOneHotView(sampler, ctx.categorical_mask) if ctx.has_categorical else sampler
+
+
+class _Builtin(ResamplerSpec):
+    """A built-in spec whose sampler depends on the fold.
+
+    ``defaults`` holds the value of every parameter the sampler takes, so a
+    build always clamps ``k_neighbors``, whether it was searched or not.
+    """
+
+    def __init__(self, name, space, make, *, kind, defaults=None,
+                 handles_categorical=True, needs_finite=True):
+        super().__init__(
+            name,
+            sampler=None,
+            space=space,
+            handles_categorical=handles_categorical,
+            needs_finite=needs_finite,
+        )
+        self.make = make
+        self.kind = kind
+        self.defaults = dict(defaults or {})
+        if "ratio" in space:
+            self.defaults.setdefault("ratio", 1.0)
+
+    def build(self, params, ctx):
+        unknown = sorted(set(params) - set(self.defaults))
+        if unknown:
+            raise ValueError(
+                f"Resampler {self.name!r} has no parameter(s) {unknown}; valid ones "
+                f"are {sorted(self.defaults)}."
+            )
+        params = {**self.defaults, **params}
+        ratio = params.pop("ratio", 1.0)
+        if self.kind == "over":
+            targets = over_sampling_targets(ctx.counts, ratio)
+            if not targets:
+                return None  # nothing to generate in this fold
+            for key in ("k_neighbors", "n_neighbors"):
+                if key in params:
+                    params[key] = _clamp_k(self.name, params[key], ctx, targets)
+            return self.make(targets, params, ctx)
+        if self.kind == "under":
+            return self.make(under_sampling_targets(ctx.counts, ratio), params, ctx)
+        return self.make(None, params, ctx)
+
+    def _clamps(self, key):
+        return self.kind == "over" and key in ("k_neighbors", "n_neighbors")
+
+    def min_class_rows(self):
+        if self.kind == "over" and (
+            "k_neighbors" in self.defaults or "n_neighbors" in self.defaults
+        ):
+            return 2
+        return 1
+
+
+def _smote(targets, params, ctx):
+    common = dict(
+        sampling_strategy=targets,
+        k_neighbors=params["k_neighbors"],
+        random_state=ctx.random_state,
+    )
+    if ctx.all_categorical:
+        return SMOTEN(**common)
+    if ctx.has_categorical:
+        return SMOTENC(categorical_features=np.flatnonzero(ctx.categorical_mask), **common)
+    return SMOTE(**common)
+
+
+def _svm_smote(targets, params, ctx):
+    from sklearn.svm import SVC
+
+    return SVMSMOTE(
+        sampling_strategy=targets,
+        k_neighbors=params["k_neighbors"],
+        m_neighbors=params["m_neighbors"],
+        # A bounded SVM keeps SVM-SMOTE affordable on tens of thousands of rows.
+        svm_estimator=SVC(gamma="scale", max_iter=5000, random_state=ctx.random_state),
+        random_state=ctx.random_state,
+    )
+
+
+_RATIO = FloatDistribution(0.1, 1.0)
+_K = IntDistribution(1, 10)
+
+
+RESAMPLERS = {
+    spec.name: spec
+    for spec in [
+        ResamplerSpec("none", None, needs_finite=False),
+        _Builtin(
+            "random_over",
+            {"ratio": _RATIO},
+            lambda t, p, ctx: RandomOverSampler(
+                sampling_strategy=t, random_state=ctx.random_state
+            ),
+            kind="over",
+            needs_finite=False,
+        ),
+        _Builtin(
+            "random_under",
+            {"ratio": _RATIO},
+            lambda t, p, ctx: RandomUnderSampler(
+                sampling_strategy=t, random_state=ctx.random_state
+            ),
+            kind="under",
+            needs_finite=False,
+        ),
+        _Builtin(
+            "smote",
+            {"ratio": _RATIO, "k_neighbors": _K},
+            _smote,
+            kind="over",
+            defaults={"k_neighbors": 5},
+        ),
+        _Builtin(
+            "borderline_smote",
+            {
+                "ratio": _RATIO,
+                "k_neighbors": _K,
+                "m_neighbors": IntDistribution(3, 15),
+                "kind": CategoricalDistribution(["borderline-1", "borderline-2"]),
+            },
+            lambda t, p, ctx: BorderlineSMOTE(
+                sampling_strategy=t,
+                k_neighbors=p["k_neighbors"],
+                m_neighbors=p["m_neighbors"],
+                kind=p["kind"],
+                random_state=ctx.random_state,
+            ),
+            kind="over",
+            defaults={"k_neighbors": 5, "m_neighbors": 10, "kind": "borderline-1"},
+            handles_categorical=False,
+        ),
+        _Builtin(
+            "svm_smote",
+            {"ratio": _RATIO, "k_neighbors": _K, "m_neighbors": IntDistribution(3, 15)},
+            _svm_smote,
+            kind="over",
+            defaults={"k_neighbors": 5, "m_neighbors": 10},
+            handles_categorical=False,
+        ),
+        _Builtin(
+            "adasyn",
+            {"ratio": _RATIO, "n_neighbors": _K},
+            lambda t, p, ctx: ADASYN(
+                sampling_strategy=t,
+                n_neighbors=p["n_neighbors"],
+                random_state=ctx.random_state,
+            ),
+            kind="over",
+            defaults={"n_neighbors": 5},
+            handles_categorical=False,
+        ),
+        _Builtin(
+            "smote_tomek",
+            {"ratio": _RATIO, "k_neighbors": _K},
+            lambda t, p, ctx: _Chain(
+                _smote(t, p, ctx), _cleaner(TomekLinks(sampling_strategy="all"), ctx)
+            ),
+            kind="over",
+            defaults={"k_neighbors": 5},
+        ),
+        _Builtin(
+            "smote_enn",
+            {"ratio": _RATIO, "k_neighbors": _K},
+            lambda t, p, ctx: _Chain(
+                _smote(t, p, ctx),
+                _cleaner(EditedNearestNeighbours(sampling_strategy="all"), ctx),
+            ),
+            kind="over",
+            defaults={"k_neighbors": 5},
+        ),
+        _Builtin(
+            "tomek",
+            {},
+            lambda t, p, ctx: _cleaner(TomekLinks(sampling_strategy="auto"), ctx),
+            kind="clean",
+        ),
+        _Builtin(
+            "enn",
+            {"n_neighbors": IntDistribution(2, 7), "kind_sel": CategoricalDistribution(["all", "mode"])},
+            lambda t, p, ctx: _cleaner(
+                EditedNearestNeighbours(
+                    sampling_strategy="auto",
+                    n_neighbors=p["n_neighbors"],
+                    kind_sel=p["kind_sel"],
+                ),
+                ctx,
+            ),
+            kind="clean",
+            defaults={"n_neighbors": 3, "kind_sel": "all"},
+        ),
+    ]
+}
+
+
+def get_resampler_spec(resampler):
+    """The spec for a name, a spec, or a sampler object.
+
+    Parameters
+    ----------
+    resampler : str, ResamplerSpec, object with ``fit_resample``, or None
+        ``None`` and ``"none"`` mean no resampling.
+
+    Returns
+    -------
+    spec : ResamplerSpec
+    """
+    if resampler is None:
+        return RESAMPLERS["none"]
+    if isinstance(resampler, ResamplerSpec):
+        return resampler
+    if isinstance(resampler, str):
+        if resampler not in RESAMPLERS:
+            raise ValueError(
+                f"Unknown resampler {resampler!r}. Use one of {sorted(RESAMPLERS)}, "
+                "a ResamplerSpec, or a sampler object with fit_resample."
+            )
+        return RESAMPLERS[resampler]
+    if hasattr(resampler, "fit_resample"):
+        return ResamplerSpec(type(resampler).__name__, resampler)
+    raise TypeError(
+        f"resampler must be a name, a ResamplerSpec or an object with fit_resample; "
+        f"got {resampler!r}."
+    )

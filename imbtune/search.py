@@ -1,0 +1,586 @@
+"""ImbalancedSearchCV: the Optuna study driver and the refit of the best pipeline."""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+import warnings
+
+import numpy as np
+import optuna
+import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._validation import as_frame, check_target, resolve_pos_label
+from .classifiers import CLASSIFIERS, DeadlineExceeded
+from .decision import CALIBRATIONS
+from .evaluation import Problem, evaluate, out_of_fold
+from .exceptions import SearchFailedError, TrialFailedWarning
+from .metrics import get_metric
+from .pipeline import (
+    ImbalancedPipeline,
+    _score,
+    make_folds,
+    n_threads_for,
+    seed_from,
+    warn_notes,
+)
+from .resamplers import RESAMPLERS
+from .space import SearchSpace
+
+__all__ = ["ImbalancedSearchCV"]
+
+_SAMPLERS = ("tpe", "random", "gp", "cmaes")
+_PRUNERS = ("median",)
+
+
+def _refit_available(search):
+    return search.refit is not False
+
+
+def _name_or_spec(spec, registry):
+    """The registry name of a built-in spec (readable params), else the spec."""
+    return spec.name if registry.get(spec.name) is spec else spec
+
+
+@contextlib.contextmanager
+def _optuna_verbosity(level):
+    previous = optuna.logging.get_verbosity()
+    optuna.logging.set_verbosity(level)
+    try:
+        yield
+    finally:
+        optuna.logging.set_verbosity(previous)
+
+
+class _BestOOF:
+    """Keeps the out-of-fold probabilities of the best trial so far."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.number = None
+        self.score = -np.inf
+        self.oof = None
+
+    def offer(self, number, score, oof):
+        with self._lock:
+            if score > self.score or (
+                score == self.score and (self.number is None or number < self.number)
+            ):
+                self.number, self.score, self.oof = number, score, oof
+
+
+class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
+    """One joint, leakage-free search over resampling, cost weights, model,
+    calibration and threshold.
+
+    Each Optuna trial draws a resampler and its parameters, a classifier and
+    its parameters, and a cost weight (conditional: a resampler's parameters
+    exist only when it is chosen). The candidate is cross-validated on
+    folds fixed for the whole study: resampling and model fitting see
+    training folds only. Every allowed calibration is then tried on the
+    trial's out-of-fold (OOF) probabilities, and the decision rule (a
+    threshold, or per-class weights for multiclass) is solved on them; both
+    are cross-fitted, so each fold's score comes from a calibrator and rule
+    fitted on the *other* folds and ``best_score_`` is not inflated by its
+    own threshold choice. The best pipeline is refitted on all rows as an
+    :class:`ImbalancedPipeline`.
+
+    Parameters
+    ----------
+    scoring : str or callable, default="macro_f1"
+        ``"macro_f1"``, ``"pr_auc"``, ``"balanced_accuracy"``, ``"gmean"``,
+        any scikit-learn scorer name, or a callable ``scorer(est, X, y)``.
+        A probability metric (such as ``"pr_auc"``) ranks the candidates;
+        their threshold then maximises macro-F1.
+    resamplers : list, default=None
+        Resamplers to search: names from ``imbtune.resamplers.RESAMPLERS``
+        (``"none"``, ``"random_over"``, ``"random_under"``, ``"smote"``,
+        ``"borderline_smote"``, ``"svm_smote"``, ``"adasyn"``,
+        ``"smote_tomek"``, ``"smote_enn"``, ``"tomek"``, ``"enn"``),
+        :class:`ResamplerSpec` objects, or samplers. ``None`` searches every
+        built-in that suits the data (with categorical columns, the
+        SMOTE-based ones use SMOTENC/SMOTEN and the purely numeric ones are
+        left out with a warning).
+    classifiers : list, default=None
+        Classifiers to search: ``"lightgbm"``, ``"xgboost"``, ``"logreg"``,
+        ``"random_forest"``, ``"extra_trees"``, :class:`ClassifierSpec`
+        objects, or estimators. ``None`` searches all five.
+    calibrations : sequence of {"none", "sigmoid", "isotonic"}, \
+            default=("none", "sigmoid", "isotonic")
+        Calibrations tried on every trial's OOF probabilities (no refit is
+        needed to try one).
+    cost_weighting : bool, default=True
+        Search the class-weight exponent ``cost_weight`` in [0, 1].
+    n_trials : int or None, default=50
+        Number of trials; ``None`` runs until ``timeout``.
+    timeout : float or None, default=None
+        Seconds for the search; the running trial stops within a few seconds
+        of it (boosters check between rounds). The refit of the best pipeline
+        comes after.
+    cv : int, splitter or iterable, default=5
+        Folds, fixed for the whole study (stratified and shuffled for an int).
+    sampler : {"tpe", "random", "gp", "cmaes"} or optuna sampler, default="tpe"
+        Optuna sampler; ``"tpe"`` is multivariate TPE over the conditional
+        space.
+    pruner : None, "median" or optuna pruner, default=None
+        Fold-level pruning: after each fold the running fold score is
+        reported and a pruner may stop a trial that is clearly behind.
+    warm_start : bool, default=True
+        Start with a small portfolio of strong default pipelines.
+    pos_label : int, str or None, default=None
+        Positive class of a binary problem; default the minority class.
+    refit : bool, default=True
+        Refit the best pipeline on all rows as ``best_estimator_``.
+    n_jobs : int, default=None
+        Trials run in parallel threads (None = 1, -1 = one per core); each
+        model then trains on one thread. Results with ``n_jobs > 1`` are not
+        reproducible, as in Optuna.
+    random_state : int, RandomState or None, default=None
+        Seed of the folds, the sampler and every model: with an int and
+        ``n_jobs=1`` the same call gives the same study.
+    verbose : int, default=0
+        0: silent; 1: a progress bar; 2: a log line per trial.
+
+    Attributes
+    ----------
+    best_estimator_ : ImbalancedPipeline
+        The best pipeline refitted on all rows (``refit=True``).
+    best_params_ : dict
+        The best trial's parameters plus its ``"calibration"``.
+    best_score_ : float
+        Its mean cross-fitted fold score.
+    best_index_ : int
+        Its row in ``cv_results_``.
+    cv_results_ : pandas.DataFrame
+        One row per trial: state, parameters, per-fold and mean scores,
+        score of every calibration, chosen calibration, threshold (binary)
+        or class weights (multiclass), fit time, error text of failed trials.
+    study_ : optuna.study.Study
+        The Optuna study.
+    classes_ : ndarray
+        Class labels.
+    threshold_ : float
+        Binary problems: the best pipeline's decision threshold.
+    n_trials_ : int
+        Number of trials run.
+    refit_time_ : float
+        Seconds spent refitting the best pipeline.
+    n_features_in_ : int
+        Number of input columns.
+    feature_names_in_ : ndarray of str
+        Column names, when fitted on a DataFrame with string column names.
+
+    See Also
+    --------
+    ImbalancedPipeline : the pipeline this search tunes and returns.
+
+    Examples
+    --------
+    >>> from imbtune import ImbalancedSearchCV
+    >>> from imbtune.datasets import load_dataset
+    >>> X, y = load_dataset("breast_cancer")
+    >>> search = ImbalancedSearchCV(scoring="macro_f1", n_trials=4,
+    ...                             classifiers=["logreg", "lightgbm"],
+    ...                             cv=3, random_state=0).fit(X, y)
+    >>> sorted(search.cv_results_["state"].unique())
+    ['COMPLETE']
+    >>> bool(search.best_score_ > 0.9)
+    True
+    >>> search.predict(X.iloc[:3])
+    array([1, 1, 1])
+    """
+
+    def __init__(
+        self,
+        *,
+        scoring="macro_f1",
+        resamplers=None,
+        classifiers=None,
+        calibrations=CALIBRATIONS,
+        cost_weighting=True,
+        n_trials=50,
+        timeout=None,
+        cv=5,
+        sampler="tpe",
+        pruner=None,
+        warm_start=True,
+        pos_label=None,
+        refit=True,
+        n_jobs=None,
+        random_state=None,
+        verbose=0,
+    ):
+        self.scoring = scoring
+        self.resamplers = resamplers
+        self.classifiers = classifiers
+        self.calibrations = calibrations
+        self.cost_weighting = cost_weighting
+        self.n_trials = n_trials
+        self.timeout = timeout
+        self.cv = cv
+        self.sampler = sampler
+        self.pruner = pruner
+        self.warm_start = warm_start
+        self.pos_label = pos_label
+        self.refit = refit
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.input_tags.string = True
+        return tags
+
+    # ------------------------------------------------------------------ setup
+
+    def _check_params(self):
+        if self.n_trials is None and self.timeout is None:
+            raise ValueError(
+                "Set n_trials, timeout, or both: with neither the search would "
+                "never stop."
+            )
+        if self.n_trials is not None and (
+            not isinstance(self.n_trials, int | np.integer) or self.n_trials < 1
+        ):
+            raise ValueError(f"n_trials must be a positive int or None; got {self.n_trials!r}.")
+        if self.timeout is not None and not (
+            isinstance(self.timeout, int | float) and self.timeout > 0
+        ):
+            raise ValueError(f"timeout must be a positive number of seconds or None; got {self.timeout!r}.")
+        calibrations = list(self.calibrations)
+        unknown = [c for c in calibrations if c not in CALIBRATIONS]
+        if unknown or not calibrations:
+            raise ValueError(
+                f"calibrations must be a non-empty list drawn from {list(CALIBRATIONS)}; "
+                f"got {self.calibrations!r}."
+            )
+        return calibrations
+
+    def _make_sampler(self, seed, n_parallel):
+        if not isinstance(self.sampler, str):
+            return self.sampler
+        if self.sampler == "tpe":
+            return optuna.samplers.TPESampler(
+                seed=seed,
+                multivariate=True,
+                group=True,
+                constant_liar=n_parallel > 1,
+            )
+        if self.sampler == "random":
+            return optuna.samplers.RandomSampler(seed=seed)
+        if self.sampler == "gp":
+            return optuna.samplers.GPSampler(seed=seed)
+        if self.sampler == "cmaes":
+            return optuna.samplers.CmaEsSampler(seed=seed)
+        raise ValueError(
+            f"Unknown sampler {self.sampler!r}; use one of {list(_SAMPLERS)} or an "
+            "optuna.samplers.BaseSampler instance."
+        )
+
+    def _make_pruner(self):
+        if self.pruner is None:
+            return optuna.pruners.NopPruner()
+        if self.pruner == "median":
+            return optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=1)
+        if isinstance(self.pruner, optuna.pruners.BasePruner):
+            return self.pruner
+        raise ValueError(
+            f"Unknown pruner {self.pruner!r}; use None, one of {list(_PRUNERS)} or an "
+            "optuna.pruners.BasePruner instance."
+        )
+
+    # -------------------------------------------------------------------- fit
+
+    def fit(self, X, y):
+        """Run the study, then refit the best pipeline on all rows.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            Features: numbers, categories (category/object/string columns) and
+            NaN are all accepted.
+        y : array-like of shape (n_samples,)
+            Class labels (two or more classes).
+
+        Returns
+        -------
+        self : ImbalancedSearchCV
+        """
+        calibrations = self._check_params()
+        metric = get_metric(self.scoring)
+        name = type(self).__name__
+        frame = as_frame(X, estimator_name=name)
+        validate_data(self, X, skip_check_array=True, reset=True)
+        y_encoded, classes = check_target(y, estimator_name=name)
+        if len(y_encoded) != len(frame):
+            raise ValueError(
+                "Found input variables with inconsistent numbers of samples: "
+                f"[{len(frame)}, {len(y_encoded)}]"
+            )
+        counts = np.bincount(y_encoded)
+        pos = resolve_pos_label(self.pos_label, classes, counts)
+        seed = seed_from(self.random_state)
+        folds = make_folds(self.cv, frame, y_encoded, classes, seed)
+        if hasattr(metric, "resolve"):
+            metric.resolve(y_encoded, len(classes))
+        n_parallel = n_threads_for(self.n_jobs)
+        problem = Problem(frame, y_encoded, folds, metric, pos, seed, n_threads=1)
+        space = SearchSpace(
+            self.resamplers,
+            self.classifiers,
+            self.cost_weighting,
+            [np.bincount(y_encoded[train], minlength=len(classes)) for train, _ in folds],
+            # as_frame leaves numeric columns float64 and categorical ones not.
+            has_categorical=any(dtype.kind != "f" for dtype in frame.dtypes),
+        )
+        space.warn()
+
+        start = time.monotonic()
+        deadline = start + self.timeout if self.timeout is not None else None
+        best = _BestOOF()
+        objective = self._objective(problem, space, calibrations, deadline, best)
+        level = optuna.logging.INFO if self.verbose >= 2 else optuna.logging.ERROR
+        with _optuna_verbosity(level), warnings.catch_warnings():
+            # TPE's multivariate/group options and the progress bar are marked
+            # experimental by Optuna; they are what a conditional space needs.
+            warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
+            study = optuna.create_study(
+                direction="maximize",
+                sampler=self._make_sampler(seed, n_parallel),
+                pruner=self._make_pruner(),
+            )
+            if self.warm_start:
+                for params in space.portfolio():
+                    study.enqueue_trial(params, skip_if_exists=True)
+            study.optimize(
+                objective,
+                n_trials=self.n_trials,
+                timeout=self.timeout,
+                n_jobs=n_parallel,
+                catch=(Exception,),
+                show_progress_bar=self.verbose == 1,
+            )
+        self.search_time_ = time.monotonic() - start
+        self.study_ = study
+        self.classes_ = classes
+        self.n_trials_ = len(study.trials)
+        self.cv_results_ = self._results_frame(study, len(folds), len(classes))
+        self._raise_if_nothing_completed(study)
+        self._warn_failures(study)
+        best_trial = study.best_trial
+        self.best_index_ = int(
+            np.flatnonzero(self.cv_results_["trial"].to_numpy() == best_trial.number)[0]
+        )
+        self.best_score_ = float(best_trial.value)
+        self.best_params_ = {
+            **best_trial.params,
+            "calibration": best_trial.user_attrs["calibration"],
+        }
+        if self.refit:
+            refit_start = time.monotonic()
+            config = space.config_from_params(best_trial.params)
+            oof = best.oof if best.number == best_trial.number else None
+            if oof is None:
+                oof = out_of_fold(problem, config, notes=problem.notes)
+            pipeline = ImbalancedPipeline(
+                _name_or_spec(config.classifier, CLASSIFIERS),
+                classifier_params=config.classifier_params,
+                resampler=_name_or_spec(config.resampler, RESAMPLERS),
+                resampler_params=config.resampler_params,
+                cost_weight=config.cost_weight,
+                calibration=best_trial.user_attrs["calibration"],
+                scoring=self.scoring,
+                pos_label=self.pos_label,
+                cv=self.cv,
+                random_state=seed,
+            )
+            validate_data(pipeline, X, skip_check_array=True, reset=True)
+            pipeline._refit(
+                problem, classes, oof, config,
+                cv_scores=best_trial.user_attrs["fold_scores"],
+            )
+            self.best_estimator_ = pipeline
+            self.refit_time_ = time.monotonic() - refit_start
+        warn_notes(problem.notes)
+        return self
+
+    def _objective(self, problem, space, calibrations, deadline, best):
+        def objective(trial):
+            config = space.suggest(trial)
+
+            def report(step, value):
+                trial.report(value, step)
+                if trial.should_prune():
+                    trial.set_user_attr("note", f"pruned after fold {step + 1}")
+                    raise optuna.TrialPruned()
+
+            try:
+                result = evaluate(
+                    problem, config, calibrations, deadline=deadline, report=report
+                )
+            except DeadlineExceeded:
+                trial.set_user_attr("note", "stopped: time budget reached")
+                raise optuna.TrialPruned() from None
+            except optuna.TrialPruned:
+                raise
+            except Exception as exc:
+                trial.set_user_attr("error", f"{type(exc).__name__}: {exc}")
+                raise
+            trial.set_user_attr("fold_scores", result.fold_scores)
+            trial.set_user_attr("calibration", result.calibration)
+            trial.set_user_attr("calibration_scores", result.calibration_scores)
+            trial.set_user_attr("fit_time", result.fit_time)
+            if problem.n_classes == 2:
+                trial.set_user_attr("threshold", float(result.rule.threshold_))
+            else:
+                trial.set_user_attr(
+                    "class_weights", [float(w) for w in result.rule.weights_]
+                )
+            best.offer(trial.number, result.score, result.oof)
+            return result.score
+
+        return objective
+
+    # ---------------------------------------------------------------- results
+
+    @staticmethod
+    def _results_frame(study, n_folds, n_classes):
+        rows = []
+        param_names = sorted({p for t in study.trials for p in t.params})
+        for t in study.trials:
+            attrs = t.user_attrs
+            folds = attrs.get("fold_scores", [np.nan] * n_folds)
+            row = {
+                "trial": t.number,
+                "state": t.state.name,
+                "resampler": t.params.get("resampler"),
+                "classifier": t.params.get("classifier"),
+                "cost_weight": t.params.get("cost_weight", 0.0),
+                "calibration": attrs.get("calibration"),
+                "mean_test_score": t.value if t.value is not None else np.nan,
+                "std_test_score": float(np.std(folds)) if "fold_scores" in attrs else np.nan,
+            }
+            for k in range(n_folds):
+                row[f"split{k}_test_score"] = folds[k]
+            for cal in CALIBRATIONS:
+                row[f"score_{cal}"] = attrs.get("calibration_scores", {}).get(cal, np.nan)
+            if n_classes == 2:
+                row["threshold"] = attrs.get("threshold", np.nan)
+            else:
+                row["class_weights"] = attrs.get("class_weights")
+            row["mean_fit_time"] = attrs.get("fit_time", np.nan) / n_folds
+            row["duration"] = (
+                t.duration.total_seconds() if t.duration is not None else np.nan
+            )
+            row["params"] = dict(t.params)
+            for name in param_names:
+                row[f"param_{name}"] = t.params.get(name, np.nan)
+            row["error"] = attrs.get("error")
+            row["note"] = attrs.get("note")
+            rows.append(row)
+        frame = pd.DataFrame(rows)
+        complete = frame["state"] == "COMPLETE"
+        ranks = frame.loc[complete, "mean_test_score"].rank(ascending=False, method="min")
+        frame["rank_test_score"] = pd.array([pd.NA] * len(frame), dtype="Int64")
+        frame.loc[complete, "rank_test_score"] = ranks.astype(int)
+        return frame
+
+    def _raise_if_nothing_completed(self, study):
+        states = [t.state for t in study.trials]
+        if optuna.trial.TrialState.COMPLETE in states:
+            return
+        failed = [t for t in study.trials if t.state == optuna.trial.TrialState.FAIL]
+        if failed:
+            first = failed[0]
+            raise SearchFailedError(
+                f"All {len(study.trials)} trials failed. The first, trial "
+                f"{first.number} with parameters {first.params}, raised "
+                f"{first.user_attrs.get('error', 'an error (see the log)')}. "
+                "Fix that cause, or restrict resamplers=/classifiers= to the ones "
+                "that work on this data."
+            )
+        raise SearchFailedError(
+            f"No trial finished within timeout={self.timeout} s "
+            f"({len(study.trials)} started). Give the search more time, use "
+            "fewer folds, or restrict classifiers= to faster models."
+        )
+
+    def _warn_failures(self, study):
+        failed = [t for t in study.trials if t.state == optuna.trial.TrialState.FAIL]
+        if failed:
+            first = failed[0]
+            warnings.warn(
+                f"{len(failed)} of {len(study.trials)} trials failed; their errors "
+                f"are in cv_results_['error']. First: trial {first.number} "
+                f"({first.params.get('resampler')} + {first.params.get('classifier')}): "
+                f"{first.user_attrs.get('error')}",
+                TrialFailedWarning,
+                stacklevel=3,
+            )
+
+    # ---------------------------------------------------------------- predict
+
+    @available_if(_refit_available)
+    def predict(self, X):
+        """Labels from the best pipeline.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            Rows with the columns seen in ``fit``.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+        """
+        check_is_fitted(self)
+        return self.best_estimator_.predict(X)
+
+    @available_if(_refit_available)
+    def predict_proba(self, X):
+        """Calibrated probabilities from the best pipeline.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            Rows with the columns seen in ``fit``.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+        """
+        check_is_fitted(self)
+        return self.best_estimator_.predict_proba(X)
+
+    @available_if(_refit_available)
+    def score(self, X, y, sample_weight=None):
+        """The ``scoring`` metric of the best pipeline on the given data.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            Rows.
+        y : array-like of shape (n_samples,)
+            True labels.
+        sample_weight : None
+            Not supported; must be None.
+
+        Returns
+        -------
+        score : float
+        """
+        return _score(self, X, y, sample_weight)
+
+    @property
+    def threshold_(self):
+        """Decision threshold of the best pipeline (binary problems)."""
+        check_is_fitted(self, "best_estimator_")
+        return self.best_estimator_.threshold_

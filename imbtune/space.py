@@ -1,0 +1,287 @@
+"""The joint, conditional search space of a study and its warm-start portfolio.
+
+Trial parameters are flat Optuna parameters:
+
+* ``resampler``: the resampler's name; its own parameters are named
+  ``<resampler>__<param>`` and exist only when it is chosen;
+* ``classifier``: the classifier's name, with ``<classifier>__<param>``;
+* ``cost_weight``: alpha of the class weights, when the chosen classifier
+  can be weighted.
+
+Calibration and the decision rule are not dimensions: each trial tries every
+allowed calibration on its out-of-fold scores and solves the rule (see
+:mod:`imbtune.evaluation`).
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+from __future__ import annotations
+
+import warnings
+
+from optuna.distributions import (
+    CategoricalDistribution,
+    FloatDistribution,
+    IntDistribution,
+)
+
+from .classifiers import DEFAULT_CLASSIFIERS, get_classifier_spec
+from .evaluation import PipelineConfig
+from .exceptions import FallbackWarning
+from .resamplers import RESAMPLERS, get_resampler_spec, over_sampling_targets
+
+__all__ = ["PORTFOLIO", "SearchSpace"]
+
+_COST = FloatDistribution(0.0, 1.0)
+
+# Starting points tried first (each kept only if the space allows it): strong,
+# cheap defaults of each model family, with and without rebalancing.
+PORTFOLIO = [
+    {
+        "resampler": "none",
+        "classifier": "lightgbm",
+        "lightgbm__n_estimators": 300,
+        "lightgbm__learning_rate": 0.05,
+        "lightgbm__num_leaves": 15,
+        "lightgbm__min_child_samples": 20,
+        "lightgbm__subsample": 0.8,
+        "lightgbm__colsample_bytree": 0.7,
+        "lightgbm__reg_lambda": 1.0,
+        "cost_weight": 0.0,
+    },
+    {
+        "resampler": "none",
+        "classifier": "logreg",
+        "logreg__C": 1.0,
+        "cost_weight": 0.5,
+    },
+    {
+        "resampler": "none",
+        "classifier": "extra_trees",
+        "extra_trees__n_estimators": 300,
+        "extra_trees__max_depth": 40,
+        "extra_trees__min_samples_leaf": 2,
+        "extra_trees__max_features": 0.5,
+        "cost_weight": 0.5,
+    },
+    {
+        "resampler": "none",
+        "classifier": "xgboost",
+        "xgboost__n_estimators": 300,
+        "xgboost__learning_rate": 0.05,
+        "xgboost__max_depth": 5,
+        "xgboost__min_child_weight": 1.0,
+        "xgboost__subsample": 0.8,
+        "xgboost__colsample_bytree": 0.7,
+        "xgboost__reg_lambda": 1.0,
+        "cost_weight": 0.5,
+    },
+    {
+        "resampler": "random_under",
+        "random_under__ratio": 0.5,
+        "classifier": "lightgbm",
+        "lightgbm__n_estimators": 200,
+        "lightgbm__learning_rate": 0.05,
+        "lightgbm__num_leaves": 15,
+        "lightgbm__min_child_samples": 10,
+        "lightgbm__subsample": 0.8,
+        "lightgbm__colsample_bytree": 0.7,
+        "lightgbm__reg_lambda": 1.0,
+        "cost_weight": 0.0,
+    },
+    {
+        "resampler": "none",
+        "classifier": "random_forest",
+        "random_forest__n_estimators": 300,
+        "random_forest__max_depth": 20,
+        "random_forest__min_samples_leaf": 2,
+        "random_forest__max_features": 0.3,
+        "cost_weight": 0.3,
+    },
+    {
+        "resampler": "smote",
+        "smote__ratio": 0.3,
+        "smote__k_neighbors": 5,
+        "classifier": "lightgbm",
+        "lightgbm__n_estimators": 300,
+        "lightgbm__learning_rate": 0.05,
+        "lightgbm__num_leaves": 15,
+        "lightgbm__min_child_samples": 20,
+        "lightgbm__subsample": 0.8,
+        "lightgbm__colsample_bytree": 0.7,
+        "lightgbm__reg_lambda": 1.0,
+        "cost_weight": 0.0,
+    },
+]
+
+
+def _suggest(trial, name, dist):
+    if isinstance(dist, FloatDistribution):
+        return trial.suggest_float(name, dist.low, dist.high, log=dist.log, step=dist.step)
+    if isinstance(dist, IntDistribution):
+        return trial.suggest_int(name, dist.low, dist.high, log=dist.log, step=dist.step)
+    if isinstance(dist, CategoricalDistribution):
+        return trial.suggest_categorical(name, dist.choices)
+    raise TypeError(
+        f"Search-space entry {name!r} must be an optuna FloatDistribution, "
+        f"IntDistribution or CategoricalDistribution; got {dist!r}."
+    )
+
+
+def _contains(dist, value):
+    if isinstance(dist, CategoricalDistribution):
+        return value in dist.choices
+    return dist.low <= value <= dist.high
+
+
+def _smallest_oversampled(counts):
+    """Row count of the smallest class an over-sampler would grow, or None."""
+    targets = over_sampling_targets(counts, 1.0)
+    return int(min(counts[k] for k in targets)) if targets else None
+
+
+def _unique_names(specs, what):
+    names = [spec.name for spec in specs]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ValueError(f"Duplicate {what} name(s) {duplicates}; names must be unique.")
+    for name in names:
+        if "__" in name:
+            raise ValueError(f"{what} name {name!r} must not contain '__'.")
+
+
+class SearchSpace:
+    """The resamplers, classifiers and knobs one study searches over.
+
+    Parameters
+    ----------
+    resamplers : list or None
+        Names, :class:`~imbtune.ResamplerSpec` objects or samplers; ``None``
+        means every built-in that suits the data.
+    classifiers : list or None
+        Names, :class:`~imbtune.ClassifierSpec` objects or estimators;
+        ``None`` means the default set.
+    cost_weighting : bool
+        Whether ``cost_weight`` is searched (else it stays 0).
+    fold_counts : ndarray of shape (n_folds, n_classes)
+        Class counts of every training fold.
+    has_categorical : bool
+        Whether the table has categorical columns.
+    """
+
+    def __init__(self, resamplers, classifiers, cost_weighting, fold_counts,
+                 has_categorical):
+        self.cost_weighting = cost_weighting
+        self.notes = []
+        explicit = resamplers is not None
+        names = list(RESAMPLERS) if resamplers is None else list(resamplers)
+        if not names:
+            raise ValueError("resamplers must name at least one resampler (or 'none').")
+        specs = [get_resampler_spec(r) for r in names]
+        self.resamplers = {}
+        for spec in specs:
+            reason = self._infeasible(spec, fold_counts, has_categorical)
+            if reason is None:
+                self.resamplers[spec.name] = spec
+            elif explicit:
+                raise ValueError(reason)
+            else:
+                self.notes.append(reason)
+        if not self.resamplers:
+            raise ValueError(f"No resampler can run on this data: {self.notes}")
+        _unique_names(list(self.resamplers.values()), "resampler")
+        smallest = [_smallest_oversampled(counts) for counts in fold_counts]
+        smallest = [s for s in smallest if s is not None]
+        # k_neighbors never exceeds what the smallest over-sampled class allows.
+        self.max_k = max(1, min(smallest) - 1) if smallest else 1
+        names = list(DEFAULT_CLASSIFIERS) if classifiers is None else list(classifiers)
+        if not names:
+            raise ValueError("classifiers must name at least one classifier.")
+        specs = [get_classifier_spec(c) for c in names]
+        _unique_names(specs, "classifier")
+        self.classifiers = {spec.name: spec for spec in specs}
+
+    @staticmethod
+    def _infeasible(spec, fold_counts, has_categorical):
+        if has_categorical and not spec.handles_categorical:
+            return (
+                f"Resampler {spec.name!r} interpolates every column and cannot "
+                "handle categorical columns; it was left out. Use 'smote', "
+                "'smote_tomek' or 'smote_enn' (they switch to SMOTENC), or encode "
+                "the categorical columns as numbers yourself."
+            )
+        need = spec.min_class_rows()
+        for counts in fold_counts:
+            smallest = _smallest_oversampled(counts)
+            if smallest is not None and smallest < need:
+                return (
+                    f"Resampler {spec.name!r} needs at least {need} rows of each "
+                    "class it over-samples in every training fold, but a fold has "
+                    f"{smallest}; it was left out. Use fewer folds or more rows of "
+                    "the rare class."
+                )
+        return None
+
+    def warn(self):
+        for note in self.notes:
+            warnings.warn(note, FallbackWarning, stacklevel=3)
+
+    def suggest(self, trial):
+        """Sample a configuration on an Optuna trial."""
+        r_name = trial.suggest_categorical("resampler", list(self.resamplers))
+        r_spec = self.resamplers[r_name]
+        r_params = {
+            key: _suggest(trial, f"{r_name}__{key}", dist)
+            for key, dist in r_spec.search_space(self.max_k).items()
+        }
+        c_name = trial.suggest_categorical("classifier", list(self.classifiers))
+        c_spec = self.classifiers[c_name]
+        c_params = {
+            key: _suggest(trial, f"{c_name}__{key}", dist)
+            for key, dist in c_spec.search_space().items()
+        }
+        cost = 0.0
+        if self.cost_weighting and c_spec.weighting_method() is not None:
+            cost = _suggest(trial, "cost_weight", _COST)
+        return PipelineConfig(r_spec, r_params, c_spec, c_params, cost)
+
+    def config_from_params(self, params):
+        """The configuration of a finished trial's parameters."""
+        r_spec = self.resamplers[params["resampler"]]
+        c_spec = self.classifiers[params["classifier"]]
+        prefix_r = f"{r_spec.name}__"
+        prefix_c = f"{c_spec.name}__"
+        return PipelineConfig(
+            r_spec,
+            {k[len(prefix_r):]: v for k, v in params.items() if k.startswith(prefix_r)},
+            c_spec,
+            {k[len(prefix_c):]: v for k, v in params.items() if k.startswith(prefix_c)},
+            float(params.get("cost_weight", 0.0)),
+        )
+
+    def _valid(self, params):
+        if params["resampler"] not in self.resamplers:
+            return False
+        if params["classifier"] not in self.classifiers:
+            return False
+        r_space = self.resamplers[params["resampler"]].search_space(self.max_k)
+        c_space = self.classifiers[params["classifier"]].search_space()
+        expected = {f"{params['resampler']}__{k}": d for k, d in r_space.items()}
+        expected.update({f"{params['classifier']}__{k}": d for k, d in c_space.items()})
+        for name, dist in expected.items():
+            if name not in params or not _contains(dist, params[name]):
+                return False
+        return True
+
+    def portfolio(self):
+        """Warm-start parameter sets valid in this space, in order."""
+        out = []
+        for params in PORTFOLIO:
+            params = dict(params)
+            if not self._valid(params):
+                continue
+            c_spec = self.classifiers[params["classifier"]]
+            if not (self.cost_weighting and c_spec.weighting_method() is not None):
+                params.pop("cost_weight", None)
+            out.append(params)
+        return out
