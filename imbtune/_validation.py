@@ -103,6 +103,11 @@ def as_frame(X, *, estimator_name: str) -> pd.DataFrame:
     return out
 
 
+def label_repr(label):
+    """A class label as a user wrote it (``1``, not ``np.int64(1)``)."""
+    return repr(label.item() if isinstance(label, np.generic) else label)
+
+
 def check_target(y, *, estimator_name: str):
     """Validate a classification target.
 
@@ -116,6 +121,11 @@ def check_target(y, *, estimator_name: str):
     if y is None:
         raise ValueError(
             f"{estimator_name} requires y to be passed, but the target y is None."
+        )
+    if np.ndim(y) == 2 and np.shape(y)[1] > 1:
+        raise ValueError(
+            f"Multilabel and multioutput targets are not supported (y has shape "
+            f"{np.shape(y)}); {estimator_name} predicts one label per row."
         )
     y = column_or_1d(y, warn=True, dtype=None)
     if y.shape[0] == 0:
@@ -140,7 +150,7 @@ def check_target(y, *, estimator_name: str):
     classes, y_encoded = np.unique(y, return_inverse=True)
     if len(classes) < 2:
         raise ValueError(
-            f"y has only 1 class ({classes[0]!r}); {estimator_name} needs at least "
+            f"y has only 1 class ({label_repr(classes[0])}); {estimator_name} needs at least "
             "2 classes to learn to tell them apart. Check the target column or "
             "the filter that produced this data."
         )
@@ -152,11 +162,12 @@ def check_class_counts(y_encoded, classes, n_splits: int):
     counts = np.bincount(y_encoded, minlength=len(classes))
     smallest = int(np.argmin(counts))
     if counts[smallest] < n_splits:
+        label = label_repr(classes[smallest])
         raise InsufficientMinorityError(
-            f"Class {classes[smallest]!r} has {counts[smallest]} row(s) but "
-            f"cross-validation asks for {n_splits} folds, so some validation fold "
-            f"would hold none of it. Use cv={max(int(counts[smallest]), 2)} or "
-            f"fewer folds, or gather more rows of class {classes[smallest]!r}."
+            f"Class {label} has {counts[smallest]} row(s) but cross-validation "
+            f"asks for {n_splits} folds, so some validation fold would hold none "
+            f"of it. Use cv={max(int(counts[smallest]), 2)} or fewer folds, or "
+            f"gather more rows of class {label}."
         )
     return counts
 
@@ -172,7 +183,7 @@ def resolve_pos_label(pos_label, classes, counts):
     if len(matches) == 0:
         raise ValueError(
             f"pos_label={pos_label!r} is not a class of y; the classes are "
-            f"{list(classes)}."
+            f"{[c.item() if isinstance(c, np.generic) else c for c in classes]}."
         )
     return int(matches[0])
 

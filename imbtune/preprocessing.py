@@ -101,8 +101,8 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             column = frame[name]
             if column.dtype.kind == "f":
                 if self.impute:
-                    median = column.median()
-                    self.medians_[name] = 0.0 if pd.isna(median) else float(median)
+                    observed = column.dropna()
+                    self.medians_[name] = float(observed.median()) if len(observed) else 0.0
                     if column.isna().any():
                         self.indicator_columns_.append(name)
                 continue

@@ -217,9 +217,11 @@ def _clamp_k(name, k, ctx, targets):
             f"class {smallest} has {ctx.counts[smallest]} row(s) in this training "
             "fold. Use random_over, fewer folds, or more rows of that class."
         )
+    # One message per (resampler, k) whatever the fold, so it is warned once.
     ctx.notes.add(
-        f"{name}: k_neighbors={k} clamped to {limit} because class {smallest} has "
-        f"only {ctx.counts[smallest]} rows in a training fold."
+        f"{name}: k_neighbors={k} was lowered to (rows of the class - 1) wherever a "
+        f"class it over-samples has {k} rows or fewer; set k_neighbors lower to "
+        "silence this."
     )
     return limit
 
@@ -332,7 +334,9 @@ def _smote(targets, params, ctx):
     if ctx.all_categorical:
         return SMOTEN(**common)
     if ctx.has_categorical:
-        return SMOTENC(categorical_features=np.flatnonzero(ctx.categorical_mask), **common)
+        return SMOTENC(
+            categorical_features=np.flatnonzero(ctx.categorical_mask).tolist(), **common
+        )
     return SMOTE(**common)
 
 

@@ -371,7 +371,9 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         self.search_time_ = time.monotonic() - start
         self.study_ = study
         self.classes_ = classes
-        self.n_trials_ = len(study.trials)
+        self.n_trials_ = sum(
+            t.state != optuna.trial.TrialState.WAITING for t in study.trials
+        )
         self.cv_results_ = self._results_frame(study, len(folds), len(classes))
         self._raise_if_nothing_completed(study)
         self._warn_failures(study)
@@ -456,6 +458,8 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         rows = []
         param_names = sorted({p for t in study.trials for p in t.params})
         for t in study.trials:
+            if t.state == optuna.trial.TrialState.WAITING:
+                continue  # an enqueued start point the budget did not reach
             attrs = t.user_attrs
             folds = attrs.get("fold_scores", [np.nan] * n_folds)
             row = {
@@ -501,7 +505,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         if failed:
             first = failed[0]
             raise SearchFailedError(
-                f"All {len(study.trials)} trials failed. The first, trial "
+                f"All {self.n_trials_} trials failed. The first, trial "
                 f"{first.number} with parameters {first.params}, raised "
                 f"{first.user_attrs.get('error', 'an error (see the log)')}. "
                 "Fix that cause, or restrict resamplers=/classifiers= to the ones "
@@ -509,7 +513,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
             )
         raise SearchFailedError(
             f"No trial finished within timeout={self.timeout} s "
-            f"({len(study.trials)} started). Give the search more time, use "
+            f"({self.n_trials_} started). Give the search more time, use "
             "fewer folds, or restrict classifiers= to faster models."
         )
 
@@ -518,7 +522,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         if failed:
             first = failed[0]
             warnings.warn(
-                f"{len(failed)} of {len(study.trials)} trials failed; their errors "
+                f"{len(failed)} of {self.n_trials_} trials failed; their errors "
                 f"are in cv_results_['error']. First: trial {first.number} "
                 f"({first.params.get('resampler')} + {first.params.get('classifier')}): "
                 f"{first.user_attrs.get('error')}",

@@ -1,0 +1,228 @@
+"""The ``imbtune`` command.
+
+One class per verb in a small registry. ``imbtune demo`` runs a real tuning
+on a bundled dataset (no file, no network) and prints a summary a person can
+read: the best pipeline, its cross-validated score, its held-out scores and
+its threshold.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import warnings
+
+import numpy as np
+
+__all__ = ["main"]
+
+
+def _format_params(params, digits=3):
+    parts = []
+    for key, value in params.items():
+        if isinstance(value, float):
+            value = f"{value:.{digits}g}"
+        parts.append(f"{key}={value}")
+    return ", ".join(parts) if parts else "defaults"
+
+
+def summarize_search(search, X_test, y_test, out=None):
+    """Print the best pipeline of a fitted search and its held-out scores."""
+    from sklearn.metrics import confusion_matrix
+
+    from ._validation import label_repr
+    from .metrics import balanced_accuracy, macro_f1, pr_auc
+
+    out = sys.stdout if out is None else out
+    best = search.best_estimator_
+    results = search.cv_results_
+    row = results.iloc[search.best_index_]
+    n_complete = int((results["state"] == "COMPLETE").sum())
+    resampler = best.resampler if isinstance(best.resampler, str) else best.resampler.name
+    classifier = (
+        best.classifier if isinstance(best.classifier, str) else best.classifier.name
+    )
+    print(
+        f"\nBest pipeline (trial {int(row['trial'])}; {len(results)} trials, "
+        f"{n_complete} complete, {search.search_time_:.0f} s):",
+        file=out,
+    )
+    print(f"  resampler    {resampler} ({_format_params(best.resampler_params or {})})", file=out)
+    print(f"  classifier   {classifier} ({_format_params(best.classifier_params or {})})", file=out)
+    print(f"  cost weight  {best.cost_weight:.2f} (0 = none, 1 = balanced)", file=out)
+    print(f"  calibration  {best.calibration}", file=out)
+    if hasattr(best, "threshold_"):
+        print(
+            f"  threshold    predict {label_repr(best.pos_label_)} when "
+            f"P({label_repr(best.pos_label_)}) "
+            f">= {best.threshold_:.3f}",
+            file=out,
+        )
+    else:
+        weights = ", ".join(
+            f"{c!r}: {w:.2f}" for c, w in zip(best.classes_, best.class_weights_, strict=True)
+        )
+        print(f"  class weights {weights}", file=out)
+    scores = row[[c for c in results.columns if c.startswith("split")]].astype(float)
+    print(
+        f"Cross-validated {search.scoring} (cross-fitted): "
+        f"{search.best_score_:.3f} +/- {np.std(scores):.3f}",
+        file=out,
+    )
+    proba = search.predict_proba(X_test)
+    y_pred = search.predict(X_test)
+    y_test = np.asarray(y_test)
+    labels = search.classes_
+    if len(labels) == 2:
+        held_pr_auc = pr_auc(y_test, proba[:, list(labels).index(best.pos_label_)],
+                             pos_label=best.pos_label_)
+    else:
+        held_pr_auc = pr_auc(y_test, proba, labels=labels)
+    print(f"Held-out ({len(y_test)} rows never seen by the search):", file=out)
+    print(
+        f"  pr_auc {held_pr_auc:.3f}   macro_f1 {macro_f1(y_test, y_pred):.3f}   "
+        f"balanced_accuracy {balanced_accuracy(y_test, y_pred):.3f}",
+        file=out,
+    )
+    matrix = confusion_matrix(y_test, y_pred, labels=labels)
+    width = max(len(str(label)) for label in labels) + 2
+    print("  confusion matrix (rows: true, columns: predicted)", file=out)
+    print("  " + " " * width + "".join(f"{str(c):>{width + 4}}" for c in labels), file=out)
+    for label, counts in zip(labels, matrix, strict=True):
+        print(
+            f"  {str(label):>{width}}" + "".join(f"{n:>{width + 4}}" for n in counts),
+            file=out,
+        )
+    return held_pr_auc
+
+
+class _Command:
+    name = ""
+    help = ""
+
+    def add_arguments(self, parser):
+        pass
+
+    def run(self, args):
+        raise NotImplementedError
+
+
+class _Demo(_Command):
+    name = "demo"
+    help = "tune on a bundled dataset (no network) and print a readable summary"
+
+    def add_arguments(self, parser):
+        from .datasets import DEFAULT_DATASET
+
+        parser.add_argument(
+            "--dataset",
+            default=DEFAULT_DATASET,
+            help="bundled name or a file stem in IMBTUNE_DATA_DIR "
+            f"(default: {DEFAULT_DATASET})",
+        )
+        parser.add_argument(
+            "--scoring", default="macro_f1", help="metric to tune (default: macro_f1)"
+        )
+        parser.add_argument(
+            "--timeout", type=float, default=60.0, help="search seconds (default: 60)"
+        )
+        parser.add_argument(
+            "--n-trials", type=int, default=None, help="stop after this many trials"
+        )
+        parser.add_argument(
+            "--n-jobs", type=int, default=-1, help="parallel trials (default: all cores)"
+        )
+        parser.add_argument("--random-state", type=int, default=0)
+        parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    def run(self, args):
+        from lightgbm import LGBMClassifier
+
+        from . import ImbalancedSearchCV, describe_imbalance
+        from .datasets import load_dataset, train_test_split_stratified
+        from .metrics import get_metric
+
+        get_metric(args.scoring)  # fail fast on a typo
+        X, y = load_dataset(args.dataset)
+        X_train, X_test, y_train, y_test = train_test_split_stratified(
+            X, y, test_size=0.25, random_state=args.random_state
+        )
+        print(f"imbtune demo on {args.dataset!r}: {X.shape[0]} rows, {X.shape[1]} columns")
+        print(describe_imbalance(y))
+        budget = (
+            f"{args.timeout:.0f} s" if args.n_trials is None
+            else f"{args.n_trials} trials (at most {args.timeout:.0f} s)"
+        )
+        print(
+            f"\nTuning {args.scoring} on {len(y_train)} training rows for {budget}; "
+            f"{len(y_test)} rows are held out."
+        )
+        search = ImbalancedSearchCV(
+            scoring=args.scoring,
+            n_trials=args.n_trials,
+            timeout=args.timeout,
+            n_jobs=args.n_jobs,
+            random_state=args.random_state,
+            verbose=0 if args.quiet else 1,
+        )
+        start = time.monotonic()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            search.fit(X_train, y_train)
+        summarize_search(search, X_test, y_test)
+        seen = set()
+        for warning in caught:
+            text = str(warning.message)
+            if text not in seen and issubclass(warning.category, UserWarning):
+                seen.add(text)
+                print(f"note: {text}")
+        print(f"Total time {time.monotonic() - start:.0f} s.")
+        if X.select_dtypes(exclude="number").shape[1] == 0 and X.notna().all().all():
+            baseline = LGBMClassifier(verbose=-1, random_state=args.random_state)
+            baseline.fit(X_train, y_train)
+            from .metrics import macro_f1
+
+            print(
+                "For comparison, LightGBM with default settings on the same split: "
+                f"macro_f1 {macro_f1(y_test, baseline.predict(X_test)):.3f}."
+            )
+        return 0
+
+
+COMMANDS = {command.name: command for command in [_Demo()]}
+
+
+def build_parser():
+    from . import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="imbtune",
+        description="Imbalanced classification with tuning built in.",
+    )
+    parser.add_argument("--version", action="version", version=f"imbtune {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, command in COMMANDS.items():
+        command_parser = sub.add_parser(name, help=command.help, description=command.help)
+        command.add_arguments(command_parser)
+    return parser
+
+
+def main(argv=None):
+    """Entry point of the ``imbtune`` command."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return COMMANDS[args.command].run(args)
+    except (ValueError, TypeError, FileNotFoundError) as exc:
+        print(f"imbtune {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

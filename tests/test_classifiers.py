@@ -1,0 +1,101 @@
+"""imbtune.classifiers: built-in specs, cost weights, user estimators, deadlines."""
+
+import time
+
+import numpy as np
+import pytest
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.svm import LinearSVC
+
+from imbtune.classifiers import (
+    CLASSIFIERS,
+    ClassifierSpec,
+    DeadlineExceeded,
+    FitContext,
+    class_weights,
+    get_classifier_spec,
+)
+
+
+def _data(n=300, n_classes=2, nan=True, seed=0):
+    rng = np.random.RandomState(seed)
+    y = rng.choice(n_classes, n, p=[0.8] + [0.2 / (n_classes - 1)] * (n_classes - 1))
+    X = rng.normal(size=(n, 4)) + y[:, None]
+    X[:, 3] = rng.randint(0, 3, n)  # a column of category codes
+    if nan:
+        X[rng.rand(n) < 0.1, 0] = np.nan
+    mask = np.array([False, False, False, True])
+    return X, y, mask
+
+
+def test_class_weights_interpolate_between_none_and_balanced():
+    y = np.array([0] * 90 + [1] * 10)
+    assert class_weights(y, 2, 0.0) == {0: 1.0, 1: 1.0}
+    assert class_weights(y, 2, 1.0) == {0: 1.0, 1: 9.0}
+    assert class_weights(y, 2, 0.5) == pytest.approx({0: 1.0, 1: 3.0})
+
+
+@pytest.mark.parametrize("name", sorted(CLASSIFIERS))
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_builtins_fit_codes_and_nan_with_weights(name, n_classes):
+    spec = CLASSIFIERS[name]
+    X, y, mask = _data(n_classes=n_classes, nan=not spec.needs_finite())
+    ctx = FitContext(y, n_classes, mask, cost_weight=1.0, random_state=0)
+    params = {k: (d.low if hasattr(d, "low") else d.choices[0]) for k, d in spec.space.items()}
+    model, fit_params = spec.build(params, ctx)
+    model.fit(X, y, **fit_params)
+    proba = model.predict_proba(X)
+    assert proba.shape == (len(y), n_classes)
+    np.testing.assert_allclose(proba.sum(1), 1.0, rtol=1e-6)
+
+
+def test_weights_reach_each_mechanism():
+    X, y, mask = _data(n_classes=2)
+    ctx = FitContext(y, 2, mask, cost_weight=1.0)
+    ratio = (y == 0).sum() / (y == 1).sum()
+    lgbm, _ = CLASSIFIERS["lightgbm"].build({}, ctx)
+    assert lgbm.class_weight[1] == pytest.approx(ratio)
+    xgb, fit_params = CLASSIFIERS["xgboost"].build({}, ctx)
+    assert xgb.get_params()["scale_pos_weight"] == pytest.approx(ratio)
+    X3, y3, mask3 = _data(n_classes=3)
+    _, fit_params3 = CLASSIFIERS["xgboost"].build({}, FitContext(y3, 3, mask3, cost_weight=1.0))
+    assert fit_params3["sample_weight"].shape == (len(y3),)
+    logreg, _ = CLASSIFIERS["logreg"].build({"C": 1.0}, ctx)
+    assert logreg.named_steps["model"].class_weight[1] == pytest.approx(ratio)
+    unweighted, _ = CLASSIFIERS["random_forest"].build({}, FitContext(y, 2, mask))
+    assert unweighted.class_weight is None
+
+
+def test_user_estimators():
+    X, y, mask = _data(nan=False)
+    ctx = FitContext(y, 2, mask, cost_weight=1.0)
+    # class_weight parameter
+    hgb = ClassifierSpec("hgb", HistGradientBoostingClassifier(max_iter=20))
+    assert hgb.weighting_method() == "class_weight"
+    model, fit_params = hgb.build({"learning_rate": 0.2}, ctx)
+    model.fit(X, y, **fit_params)
+    assert model.named_steps["model"].learning_rate == 0.2  # codes were one-hot encoded
+    # only sample_weight
+    knn_spec = ClassifierSpec("knn", KNeighborsClassifier())
+    assert knn_spec.weighting_method() is None
+    with pytest.raises(ValueError, match="neither class_weight nor sample_weight"):
+        knn_spec.build({}, ctx)
+    assert knn_spec.build({}, FitContext(y, 2, mask))[0].fit(X, y).predict_proba(X).shape == (300, 2)
+    with pytest.raises(TypeError, match="predict_proba"):
+        get_classifier_spec(LinearSVC())
+    with pytest.raises(ValueError, match="Unknown classifier 'lgbm'"):
+        get_classifier_spec("lgbm")
+
+
+@pytest.mark.parametrize("name", ["lightgbm", "xgboost"])
+def test_boosters_stop_at_the_deadline(name):
+    X, y, mask = _data(n=2000)
+    ctx = FitContext(y, 2, mask, deadline=time.monotonic() + 0.2)
+    model, fit_params = CLASSIFIERS[name].build(
+        {"n_estimators": 100000, "learning_rate": 0.01}, ctx
+    )
+    start = time.monotonic()
+    with pytest.raises(DeadlineExceeded):
+        model.fit(X, y, **fit_params)
+    assert time.monotonic() - start < 5

@@ -1,0 +1,32 @@
+"""The imbtune command."""
+
+import subprocess
+import sys
+
+from imbtune.cli import main
+
+
+def test_demo_runs_and_prints_a_summary(capsys):
+    code = main(["demo", "--n-trials", "3", "--timeout", "60", "--n-jobs", "1", "--quiet"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "imbtune demo on 'digits_8': 1797 rows, 64 columns" in out
+    assert "imbalance ratio" in out
+    assert "Best pipeline" in out and "classifier" in out and "calibration" in out
+    assert "threshold    predict 1 when P(1) >=" in out
+    assert "Held-out (450 rows never seen by the search)" in out
+    assert "pr_auc" in out and "macro_f1" in out
+
+
+def test_errors_are_one_line_and_exit_2(capsys):
+    assert main(["demo", "--scoring", "acuracy"]) == 2
+    err = capsys.readouterr().err
+    assert "imbtune demo: error: Unknown scoring 'acuracy'" in err
+    assert main(["demo", "--dataset", "nope"]) == 2
+
+
+def test_console_script_help():
+    out = subprocess.run(
+        [sys.executable, "-m", "imbtune.cli", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "demo" in out

@@ -1,0 +1,40 @@
+"""imbtune.datasets: data directory and bundled datasets."""
+
+import pandas as pd
+import pytest
+
+from imbtune.datasets import list_datasets, load_dataset
+
+from .conftest import DATA_DIR
+
+
+def test_bundled_datasets_need_no_directory(tmp_path):
+    X, y = load_dataset("digits_8", data_dir=tmp_path)
+    assert X.shape == (1797, 64) and int(y.sum()) == 174
+    X, y = load_dataset("breast_cancer", data_dir=tmp_path)
+    assert int(y.sum()) == 212  # malignant is the positive class
+
+
+def test_data_directory(tmp_path):
+    frame = pd.DataFrame({"a": [1, 2, 3], "kind": ["x", "y", "x"], "target": [0, 1, 0]})
+    frame.to_csv(tmp_path / "toy.csv.gz", index=False)
+    X, y = load_dataset("toy", data_dir=tmp_path)
+    assert list(X.columns) == ["a", "kind"] and y.tolist() == [0, 1, 0]
+    assert "toy" in list_datasets(tmp_path)
+    frame.drop(columns="target").to_csv(tmp_path / "bad.csv.gz", index=False)
+    with pytest.raises(ValueError, match="no 'target' column"):
+        load_dataset("bad", data_dir=tmp_path)
+
+
+def test_missing_dataset_names_what_is_available(tmp_path):
+    with pytest.raises(FileNotFoundError, match="IMBTUNE_DATA_DIR") as info:
+        load_dataset("credit_card", data_dir=tmp_path)
+    assert "digits_8" in str(info.value)
+
+
+def test_shared_collection_via_environment(monkeypatch):
+    if not (DATA_DIR / "mammography.csv.gz").is_file():
+        pytest.skip("shared dataset collection not available")
+    monkeypatch.setenv("IMBTUNE_DATA_DIR", str(DATA_DIR))
+    X, y = load_dataset("mammography")
+    assert X.shape == (11183, 6) and int(y.sum()) == 260

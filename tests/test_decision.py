@@ -1,0 +1,120 @@
+"""imbtune.decision: calibrators, the binary threshold and multiclass weights."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.metrics import brier_score_loss
+
+from imbtune.decision import (
+    Calibrator,
+    ClassWeightRule,
+    FixedThresholdRule,
+    ThresholdRule,
+    make_rule,
+)
+from imbtune.metrics import get_metric
+
+
+def _miscalibrated(n=4000, seed=0):
+    rng = np.random.RandomState(seed)
+    y = (rng.rand(n) < 0.1).astype(int)
+    true_p = np.clip(0.1 + 0.6 * y + rng.normal(0, 0.15, n), 0.01, 0.99)
+    # Over-sampled models are over-confident in the rare class: p' = p ** 0.3.
+    p = true_p**0.3
+    return np.column_stack([1 - p, p]), y
+
+
+@pytest.mark.parametrize("method", ["sigmoid", "isotonic"])
+def test_calibration_improves_brier_on_held_out_rows(method):
+    proba, y = _miscalibrated(seed=0)
+    test_proba, test_y = _miscalibrated(seed=1)
+    calibrator = Calibrator(method, pos=1).fit(proba, y)
+    before = brier_score_loss(test_y, test_proba[:, 1])
+    after = brier_score_loss(test_y, calibrator.transform(test_proba)[:, 1])
+    assert after < 0.8 * before
+    out = calibrator.transform(test_proba)
+    np.testing.assert_allclose(out.sum(axis=1), 1.0)
+
+
+def test_calibration_none_is_identity_and_unknown_is_refused():
+    proba, y = _miscalibrated()
+    assert Calibrator("none", pos=1).fit(proba, y).transform(proba) is proba
+    with pytest.raises(ValueError, match="Unknown calibration 'platt'"):
+        Calibrator("platt", pos=1)
+
+
+def test_multiclass_calibration_rows_sum_to_one():
+    rng = np.random.RandomState(0)
+    y = rng.choice(3, 600, p=[0.8, 0.15, 0.05])
+    proba = rng.dirichlet(np.ones(3), 600)
+    proba[np.arange(600), y] += 0.5
+    proba /= proba.sum(1, keepdims=True)
+    for method in ["sigmoid", "isotonic"]:
+        out = Calibrator(method).fit(proba, y).transform(proba)
+        np.testing.assert_allclose(out.sum(axis=1), 1.0)
+        assert (out >= 0).all()
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 20).map(lambda v: v / 20), st.booleans()),
+        min_size=2,
+        max_size=50,
+    ),
+    st.sampled_from(["macro_f1", "balanced_accuracy", "gmean"]),
+)
+def test_threshold_rule_finds_the_best_cut(rows, name):
+    """On the rows it is fitted on, the rule reaches the best score any cut gives."""
+    p = np.array([r[0] for r in rows])
+    y = np.array([int(r[1]) for r in rows])
+    if y.min() == y.max():
+        return
+    metric = get_metric(name)
+    proba = np.column_stack([1 - p, p])
+    rule = ThresholdRule(metric, pos=1).fit(proba, y)
+    cuts = np.r_[np.unique(p), np.inf]
+    brute = max(metric.score_labels(y, (p >= c).astype(int), 2) for c in cuts)
+    achieved = metric.score_labels(y, rule.predict(proba), 2)
+    assert achieved == pytest.approx(brute)
+    assert rule.score_ == pytest.approx(brute)
+
+
+def test_threshold_rule_positive_class_zero():
+    """With pos=0 the rule thresholds column 0 and predicts 0 above it."""
+    rng = np.random.RandomState(0)
+    y = (rng.rand(300) < 0.8).astype(int)  # class 0 is the minority
+    p0 = np.clip(0.2 + 0.5 * (y == 0) + rng.normal(0, 0.1, 300), 0, 1)
+    proba = np.column_stack([p0, 1 - p0])
+    rule = ThresholdRule(get_metric("macro_f1"), pos=0).fit(proba, y)
+    pred = rule.predict(proba)
+    assert set(pred[p0 >= rule.threshold_]) <= {0}
+    assert get_metric("macro_f1").score_labels(y, pred, 2) > 0.9
+
+
+def test_class_weight_rule_beats_argmax_on_skewed_multiclass():
+    rng = np.random.RandomState(0)
+    y = rng.choice(3, 3000, p=[0.85, 0.1, 0.05])
+    logits = rng.normal(0, 1, (3000, 3))
+    logits[np.arange(3000), y] += 2.0
+    logits[:, 0] += 3.0  # a model strongly biased towards the majority
+    proba = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
+    metric = get_metric("macro_f1")
+    argmax_score = metric.score_labels(y[2000:], proba[2000:].argmax(1), 3)
+    rule = ClassWeightRule(metric).fit(proba[:2000], y[:2000])
+    held_out = metric.score_labels(y[2000:], rule.predict(proba[2000:]), 3)
+    assert rule.score_ >= metric.score_labels(y[:2000], proba[:2000].argmax(1), 3)
+    assert held_out > argmax_score + 0.15
+    assert rule.weights_.max() == pytest.approx(1.0)
+
+
+def test_fixed_threshold_and_make_rule():
+    metric = get_metric("macro_f1")
+    rule = make_rule(metric, 2, 1, threshold=0.3)
+    assert isinstance(rule, FixedThresholdRule)
+    proba = np.array([[0.8, 0.2], [0.6, 0.4]])
+    np.testing.assert_array_equal(rule.fit(proba, np.array([0, 1])).predict(proba), [0, 1])
+    assert isinstance(make_rule(metric, 3, None), ClassWeightRule)
+    with pytest.raises(ValueError, match="binary"):
+        make_rule(metric, 3, None, threshold=0.5)

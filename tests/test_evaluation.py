@@ -1,0 +1,245 @@
+"""imbtune.evaluation: no leakage into resampling, model fits, calibration or threshold."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.model_selection import StratifiedKFold
+
+import imbtune.evaluation as evaluation
+from imbtune.classifiers import ClassifierSpec
+from imbtune.decision import Calibrator, make_rule
+from imbtune.evaluation import PipelineConfig, Problem, crossfit_scores, evaluate
+from imbtune.metrics import get_metric
+from imbtune.resamplers import RESAMPLERS, ResamplerSpec
+
+_REAL_FIT_DECISION = evaluation.fit_decision
+
+# Rows carry their index in column "row_id"; recorders note which ids reach them.
+SEEN = {}
+
+
+class RecordingSampler(BaseEstimator):
+    """Wraps a built-in resampler and records the row ids it receives."""
+
+    def __init__(self, token="", inner="none"):
+        self.token = token
+        self.inner = inner
+
+    def fit_resample(self, X, y):
+        SEEN.setdefault(self.token, []).append(X[:, 0].copy())
+        return X, y
+
+
+class RecordingClassifier(ClassifierMixin, BaseEstimator):
+    """Records the row ids it is fitted on; its probabilities encode row ids."""
+
+    def __init__(self, token="", n_rows=1):
+        self.token = token
+        self.n_rows = n_rows
+
+    def fit(self, X, y):
+        SEEN.setdefault(self.token, []).append(X[:, 0].copy())
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict_proba(self, X):
+        ids = X[:, 0]
+        first = (ids + 1.0) / (self.n_rows + 2.0)  # unique per row, in (0, 1)
+        k = len(self.classes_)
+        rest = np.repeat(((1 - first) / (k - 1))[:, None], k - 1, axis=1)
+        return np.column_stack([first, rest])
+
+
+def _ids(values):
+    values = np.concatenate(values) if values else np.array([])
+    return set(values[np.isclose(values, np.round(values))].round().astype(int))
+
+
+def _problem(n, minority, n_splits, n_classes, seed, scoring="macro_f1"):
+    rng = np.random.RandomState(seed)
+    y = np.zeros(n, int)
+    y[:minority] = 1
+    if n_classes == 3:
+        y[minority:2 * minority] = 2
+    rng.shuffle(y)
+    X = pd.DataFrame({"row_id": np.arange(n, dtype=float),
+                      "signal": y + rng.normal(size=n),
+                      "noise": rng.normal(size=n)})
+    folds = list(StratifiedKFold(n_splits, shuffle=True, random_state=seed).split(X, y))
+    metric = get_metric(scoring)
+    pos = 1 if n_classes == 2 else None
+    return Problem(X, y, folds, metric, pos, random_state=seed)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    n=st.integers(60, 160),
+    minority=st.integers(8, 20),
+    n_splits=st.integers(2, 5),
+    n_classes=st.sampled_from([2, 3]),
+    resampler=st.sampled_from(["none", "random_over", "random_under", "smote", "tomek", "enn"]),
+    seed=st.integers(0, 10_000),
+)
+def test_validation_rows_never_reach_a_resampler_or_a_model_fit(
+    n, minority, n_splits, n_classes, resampler, seed
+):
+    problem = _problem(n, minority, n_splits, n_classes, seed)
+    token = f"{seed}-{resampler}-{n}-{n_splits}"
+    SEEN.clear()
+    # record what enters the resampler, then run the real one
+    spec = RESAMPLERS[resampler]
+
+    class Recorded(ResamplerSpec):
+        def build(self, params, ctx):
+            real = spec.build(params, ctx)
+
+            class Chain:
+                def fit_resample(self, X, y):
+                    RecordingSampler(token + "r").fit_resample(X, y)
+                    return real.fit_resample(X, y) if real is not None else (X, y)
+
+            return Chain()
+
+    config = PipelineConfig(
+        Recorded(resampler, None, spec.space, needs_finite=spec.needs_finite),
+        {"ratio": 0.7} if "ratio" in spec.space else {},
+        ClassifierSpec("rec", RecordingClassifier(token + "c", n), weighting=None,
+                       native_categorical=True),
+        {},
+    )
+    for k, (train, valid) in enumerate(problem.folds):
+        SEEN.clear()
+        X_train, X_valid, mask = problem.encoded_fold(k, config.needs_impute())
+        evaluation.fit_final_model(
+            config, X_train, problem.y[train], mask, problem.n_classes, seed
+        )
+        into_resampler = _ids(SEEN[token + "r"])
+        into_model = _ids(SEEN[token + "c"])
+        assert into_resampler == set(train)
+        assert into_model <= set(train)
+        assert not (into_model | into_resampler) & set(valid)
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    n=st.integers(50, 150),
+    n_splits=st.integers(2, 5),
+    n_classes=st.sampled_from([2, 3]),
+    calibration=st.sampled_from(["none", "sigmoid", "isotonic"]),
+    scoring=st.sampled_from(["macro_f1", "pr_auc", "balanced_accuracy"]),
+    seed=st.integers(0, 10_000),
+)
+def test_no_row_is_scored_by_a_calibrator_or_rule_fitted_on_it(
+    n, n_splits, n_classes, calibration, scoring, seed, monkeypatch
+):
+    problem = _problem(n, 12, n_splits, n_classes, seed, scoring=scoring)
+    config = PipelineConfig("none", {}, ClassifierSpec(
+        "rec", RecordingClassifier("unused", n), weighting=None, native_categorical=True
+    ), {})
+    oof = evaluation.out_of_fold(problem, config)
+
+    def row_ids(proba):
+        return set(np.round(proba[:, 0] * (n + 2) - 1).astype(int))
+
+    checked = []
+    real_fit_decision = _REAL_FIT_DECISION
+
+    def recording_fit_decision(problem_, oof_rows, y_rows, calibration_, threshold="auto"):
+        calibrator, rule = real_fit_decision(problem_, oof_rows, y_rows, calibration_, threshold)
+        fitted_on = row_ids(oof_rows)
+        real_transform = calibrator.transform
+
+        def transform(proba):
+            scored = row_ids(proba)
+            assert not scored & fitted_on, "a row was scored by a decision fitted on it"
+            checked.append(len(scored))
+            return real_transform(proba)
+
+        calibrator.transform = transform
+        return calibrator, rule
+
+    with monkeypatch.context() as patch:  # undone after each hypothesis example
+        patch.setattr(evaluation, "fit_decision", recording_fit_decision)
+        scores, _ = crossfit_scores(problem, oof, calibration)
+    assert len(scores) == n_splits
+    assert sum(checked) == n  # every row was scored exactly once
+
+
+def _honest_reference(problem, oof, calibration):
+    """Each fold scored by a calibrator and rule fitted on the other folds."""
+    scores = []
+    for train, valid in problem.folds:
+        cal = Calibrator(calibration, problem.pos).fit(oof[train], problem.y[train])
+        rule = make_rule(problem.rule_metric, problem.n_classes, problem.pos)
+        rule.fit(cal.transform(oof[train]), problem.y[train])
+        pred = rule.predict(cal.transform(oof[valid]))
+        scores.append(problem.metric.score_labels(problem.y[valid], pred, problem.n_classes))
+    return scores
+
+
+def _in_sample(problem, oof, calibration):
+    """The leaky version: each fold's decision fitted on the fold it scores."""
+    scores = []
+    for _, valid in problem.folds:
+        cal = Calibrator(calibration, problem.pos).fit(oof[valid], problem.y[valid])
+        rule = make_rule(problem.rule_metric, problem.n_classes, problem.pos)
+        rule.fit(cal.transform(oof[valid]), problem.y[valid])
+        pred = rule.predict(cal.transform(oof[valid]))
+        scores.append(problem.metric.score_labels(problem.y[valid], pred, problem.n_classes))
+    return scores
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize("calibration", ["none", "sigmoid", "isotonic"])
+def test_reported_score_is_not_computed_on_the_rows_that_chose_the_threshold(
+    n_classes, calibration
+):
+    """On scores with no signal at all, a decision fitted on the scored rows
+    looks better than chance; the reported (cross-fitted) score does not."""
+    n = 600
+    problem = _problem(n, 60, 5, n_classes, seed=3)
+    rng = np.random.RandomState(0)
+    oof = rng.dirichlet(np.ones(n_classes), n)  # pure noise
+    reported, _ = crossfit_scores(problem, oof, calibration)
+    np.testing.assert_allclose(reported, _honest_reference(problem, oof, calibration))
+    leaky = np.mean(_in_sample(problem, oof, calibration))
+    chance = np.mean(reported)
+    assert leaky > chance + 0.05
+    assert chance < 0.55
+
+
+def test_evaluate_picks_calibration_and_breaks_ties_by_brier(breast_cancer):
+    X, y = breast_cancer
+    y = np.asarray(y)
+    folds = list(StratifiedKFold(4, shuffle=True, random_state=0).split(X, y))
+    problem = Problem(X, y, folds, get_metric("pr_auc"), pos=1, random_state=0)
+    config = PipelineConfig("random_over", {"ratio": 1.0}, "lightgbm",
+                            {"n_estimators": 50}, 0.0)
+    result = evaluate(problem, config)
+    scores = result.calibration_scores
+    # a monotone Platt map leaves every fold's PR-AUC as it was ...
+    assert scores["sigmoid"] == pytest.approx(scores["none"], abs=1e-9)
+    # ... so the better-calibrated probabilities (lower Brier score) win the tie
+    best = max(scores.values())
+    tied = [c for c, v in scores.items() if v == pytest.approx(best, abs=1e-9)]
+    briers = {c: np.mean(crossfit_scores(problem, result.oof, c)[1]) for c in tied}
+    assert result.calibration == min(briers, key=briers.get)
+    assert result.score == pytest.approx(max(scores.values()), abs=1e-9)
+    assert result.oof.shape == (len(y), 2)
+    assert 0 < result.rule.threshold_ < 1
+
+
+def test_encoded_folds_are_cached_per_imputation(thyroid_mixed):
+    X, y = thyroid_mixed
+    y = np.asarray(y)
+    folds = list(StratifiedKFold(3, shuffle=True, random_state=0).split(X, y))
+    problem = Problem(X, y, folds, get_metric("macro_f1"), pos=1, random_state=0)
+    a = problem.encoded_fold(0, impute=False)
+    assert problem.encoded_fold(0, impute=False) is a
+    b = problem.encoded_fold(0, impute=True)
+    assert np.isnan(a[0]).any() and not np.isnan(b[0]).any()
+    assert b[0].shape[1] > a[0].shape[1]  # missing indicators

@@ -1,0 +1,111 @@
+"""imbtune.metrics: the public functions, the internal Metric objects, scorers."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from imblearn.metrics import geometric_mean_score
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import (
+    average_precision_score,
+    balanced_accuracy_score,
+    f1_score,
+)
+from sklearn.model_selection import cross_val_score
+
+from imbtune.metrics import (
+    balanced_accuracy,
+    get_metric,
+    get_scorer,
+    gmean,
+    macro_f1,
+    pr_auc,
+)
+
+
+def test_label_metrics_match_reference_implementations():
+    rng = np.random.RandomState(0)
+    y = rng.randint(0, 3, 200)
+    y_pred = np.where(rng.rand(200) < 0.7, y, rng.randint(0, 3, 200))
+    assert macro_f1(y, y_pred) == pytest.approx(f1_score(y, y_pred, average="macro"))
+    assert balanced_accuracy(y, y_pred) == pytest.approx(balanced_accuracy_score(y, y_pred))
+    assert gmean(y, y_pred) == pytest.approx(geometric_mean_score(y, y_pred))
+
+
+def test_pr_auc_binary_and_multiclass():
+    rng = np.random.RandomState(1)
+    y = rng.randint(0, 2, 100)
+    score = rng.rand(100) + 0.5 * y
+    assert pr_auc(y, score) == pytest.approx(average_precision_score(y, score))
+    proba = np.column_stack([1 - score / 2, score / 2])
+    assert pr_auc(y, proba) == pytest.approx(average_precision_score(y, score))
+    # string labels: the positive class is named
+    labels = np.where(y == 1, "fraud", "ok")
+    assert pr_auc(labels, score, pos_label="fraud") == pytest.approx(
+        average_precision_score(y, score)
+    )
+    y3 = rng.randint(0, 3, 150)
+    p3 = rng.dirichlet(np.ones(3), 150)
+    expected = np.mean([average_precision_score(y3 == k, p3[:, k]) for k in range(3)])
+    assert pr_auc(y3, p3) == pytest.approx(expected)
+    with pytest.raises(ValueError, match="columns"):
+        pr_auc(y3, p3[:, :2], labels=[0, 1, 2])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 1), st.integers(0, 1)), min_size=1, max_size=60),
+    st.sampled_from(["macro_f1", "balanced_accuracy", "gmean"]),
+)
+def test_threshold_curve_equals_score_labels(pairs, name):
+    """The vectorised binary curve agrees with scoring the labels directly."""
+    metric = get_metric(name)
+    y = np.array([p[0] for p in pairs])
+    y_pred = np.array([p[1] for p in pairs])
+    tp = np.sum((y == 1) & (y_pred == 1))
+    fp = np.sum((y == 0) & (y_pred == 1))
+    tn = np.sum((y == 0) & (y_pred == 0))
+    fn = np.sum((y == 1) & (y_pred == 0))
+    curve = metric.threshold_curve(np.array([tp]), np.array([fp]), np.array([tn]), np.array([fn]))
+    if tp + fn == 0 or tn + fp == 0:
+        return  # a threshold is only ever fitted on rows holding both classes
+    assert curve[0] == pytest.approx(metric.score_labels(y, y_pred, 2))
+
+
+def test_get_metric_names_scorers_and_callables():
+    assert get_metric("pr_auc").needs == "proba"
+    assert get_metric("macro_f1").needs == "label"
+    roc = get_metric("roc_auc")
+    y = np.array([0, 0, 1, 1, 0, 1])
+    roc.resolve(y, 2)
+    assert roc.needs == "proba"
+    proba = np.column_stack([1 - np.linspace(0, 1, 6), np.linspace(0, 1, 6)])
+    assert roc.score_proba(y, proba, 1) == pytest.approx(7 / 9)
+    f1 = get_metric("f1")
+    f1.resolve(y, 2)
+    assert f1.needs == "label"
+    assert f1.score_labels(y, np.array([0, 0, 1, 1, 1, 1]), 2) == pytest.approx(0.857142857)
+
+    def my_scorer(estimator, X, y_true):
+        return float(np.mean(estimator.predict(X) == y_true))
+
+    custom = get_metric(my_scorer)
+    custom.resolve(y, 2)
+    assert custom.needs == "label"
+    with pytest.raises(ValueError, match="Unknown scoring 'prauc'"):
+        get_metric("prauc")
+    with pytest.raises(ValueError, match="callable"):
+        get_metric(3)
+
+
+def test_get_scorer_in_sklearn(breast_cancer):
+    X, y = breast_cancer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    model = make_pipeline(StandardScaler(), LogisticRegression())
+    for name in ["pr_auc", "macro_f1", "balanced_accuracy", "gmean"]:
+        scores = cross_val_score(model, X, y, cv=3, scoring=get_scorer(name))
+        assert 0.85 < scores.mean() <= 1.0, name
+    with pytest.raises(ValueError, match="Unknown imbtune metric"):
+        get_scorer("accuracy")

@@ -1,0 +1,126 @@
+"""imbtune.resamplers: relative ratios, k clamping, categorical variants."""
+
+import numpy as np
+import pytest
+from imblearn.over_sampling import SMOTE, SMOTEN, SMOTENC
+from imblearn.under_sampling import NearMiss
+from optuna.distributions import IntDistribution
+
+from imbtune.exceptions import InsufficientMinorityError
+from imbtune.resamplers import (
+    RESAMPLERS,
+    ResampleContext,
+    ResamplerSpec,
+    get_resampler_spec,
+    over_sampling_targets,
+    under_sampling_targets,
+)
+
+
+def _fold(counts, n_features=3, categorical=(), seed=0):
+    rng = np.random.RandomState(seed)
+    y = np.repeat(np.arange(len(counts)), counts)
+    X = rng.normal(size=(len(y), n_features)) + y[:, None]
+    mask = np.zeros(n_features, bool)
+    for j in categorical:
+        X[:, j] = rng.randint(0, 4, len(y))
+        mask[j] = True
+    return X, y, mask
+
+
+def test_relative_targets():
+    counts = np.array([900, 100, 10])
+    assert over_sampling_targets(counts, 1.0) == {1: 900, 2: 900}
+    assert over_sampling_targets(counts, 0.5) == {1: 500, 2: 455}
+    assert under_sampling_targets(counts, 1.0) == {0: 10, 1: 10, 2: 10}
+    assert under_sampling_targets(counts, 0.5) == {0: 455, 1: 55, 2: 10}
+    assert over_sampling_targets(np.array([5, 5]), 1.0) == {}
+
+
+@pytest.mark.parametrize("name", sorted(RESAMPLERS))
+@pytest.mark.parametrize("counts", [[200, 20], [150, 40, 12]])
+def test_every_builtin_runs_and_moves_counts_the_right_way(name, counts):
+    X, y, mask = _fold(counts)
+    spec = RESAMPLERS[name]
+    ctx = ResampleContext(y, len(counts), mask, random_state=0)
+    sampler = spec.build({"ratio": 0.5} if "ratio" in spec.space else {}, ctx)
+    if sampler is None:
+        assert name == "none"
+        return
+    X_res, y_res = sampler.fit_resample(X, y)
+    new = np.bincount(y_res, minlength=len(counts))
+    kind = getattr(spec, "kind", None)
+    if kind == "over" and name not in ("smote_enn", "smote_tomek"):
+        assert new[0] == counts[0]
+        assert (new[1:] > np.array(counts[1:])).all()
+    elif kind == "under":
+        assert new[-1] == counts[-1] and new[0] < counts[0]
+    else:  # cleaning never grows a class beyond what over-sampling made
+        assert len(y_res) <= len(y) or kind == "over"
+    assert X_res.shape[1] == X.shape[1]
+
+
+def test_k_neighbors_is_clamped_with_a_note():
+    X, y, mask = _fold([100, 4])
+    ctx = ResampleContext(y, 2, mask, random_state=0)
+    sampler = RESAMPLERS["smote"].build({"ratio": 1.0, "k_neighbors": 8}, ctx)
+    assert sampler.k_neighbors == 3
+    assert any("k_neighbors=8 was lowered" in note for note in ctx.notes)
+    X_res, y_res = sampler.fit_resample(X, y)
+    assert np.bincount(y_res).tolist() == [100, 100]
+    # a plain imblearn SMOTE object given as a resampler is clamped too
+    spec = get_resampler_spec(SMOTE(k_neighbors=5))
+    assert spec.build({}, ResampleContext(y, 2, mask, 0)).k_neighbors == 3
+
+
+def test_single_row_class_cannot_be_smoted():
+    X, y, mask = _fold([50, 1])
+    ctx = ResampleContext(y, 2, mask, random_state=0)
+    with pytest.raises(InsufficientMinorityError, match="class 1 has 1 row"):
+        RESAMPLERS["smote"].build({"ratio": 1.0}, ctx)
+
+
+def test_smote_switches_to_smotenc_and_keeps_codes_valid():
+    X, y, mask = _fold([200, 20], n_features=3, categorical=(1,))
+    ctx = ResampleContext(y, 2, mask, random_state=0)
+    sampler = RESAMPLERS["smote"].build({"ratio": 1.0, "k_neighbors": 5}, ctx)
+    assert isinstance(sampler, SMOTENC)
+    X_res, _ = sampler.fit_resample(X, y)
+    assert set(np.unique(X_res[:, 1])) <= set(np.unique(X[:, 1]))
+    # all-categorical tables use SMOTEN
+    X2, y2, mask2 = _fold([200, 20], n_features=2, categorical=(0, 1))
+    sampler2 = RESAMPLERS["smote"].build(
+        {"ratio": 1.0}, ResampleContext(y2, 2, mask2, random_state=0)
+    )
+    assert isinstance(sampler2, SMOTEN)
+
+
+def test_cleaning_with_categoricals_returns_original_rows():
+    X, y, mask = _fold([200, 30], categorical=(2,))
+    ctx = ResampleContext(y, 2, mask, random_state=0)
+    for name in ["tomek", "enn"]:
+        X_res, y_res = RESAMPLERS[name].build({}, ctx).fit_resample(X, y)
+        rows = {tuple(r) for r in X}
+        assert all(tuple(r) in rows for r in X_res)
+        assert (y_res == 1).sum() == 30  # the minority is never cleaned
+
+
+def test_numeric_only_resamplers_are_marked():
+    assert not RESAMPLERS["adasyn"].handles_categorical
+    assert not RESAMPLERS["borderline_smote"].handles_categorical
+    assert RESAMPLERS["smote_enn"].handles_categorical
+
+
+def test_user_spec_and_lookup_errors():
+    X, y, mask = _fold([120, 30])
+    spec = ResamplerSpec("nearmiss", NearMiss(), space={"n_neighbors": IntDistribution(1, 3)})
+    X_res, y_res = spec.build({"n_neighbors": 2}, ResampleContext(y, 2, mask, 0)).fit_resample(X, y)
+    assert np.bincount(y_res).tolist() == [30, 30]
+    with pytest.raises(ValueError, match="has no parameter"):
+        spec.build({"k": 2}, ResampleContext(y, 2, mask, 0))
+    with pytest.raises(ValueError, match="has no parameter"):
+        RESAMPLERS["smote"].build({"neighbours": 2}, ResampleContext(y, 2, mask, 0))
+    with pytest.raises(ValueError, match="Unknown resampler 'smoot'"):
+        get_resampler_spec("smoot")
+    with pytest.raises(TypeError, match="fit_resample"):
+        get_resampler_spec(3.0)

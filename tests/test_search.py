@@ -1,0 +1,324 @@
+"""imbtune.ImbalancedSearchCV as a user calls it."""
+
+import pickle
+import time
+import warnings
+
+import numpy as np
+import optuna
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+from imblearn.under_sampling import NearMiss
+from optuna.distributions import FloatDistribution, IntDistribution
+from sklearn.neighbors import KNeighborsClassifier
+
+from imbtune import (
+    ClassifierSpec,
+    FallbackWarning,
+    ImbalancedPipeline,
+    ImbalancedSearchCV,
+    InsufficientMinorityError,
+    ResamplerSpec,
+    SearchFailedError,
+    TrialFailedWarning,
+)
+from imbtune.datasets import train_test_split_stratified
+from imbtune.metrics import pr_auc
+
+from .conftest import small_imbalanced
+
+FAST = dict(classifiers=["logreg", "lightgbm"], cv=3, random_state=0)
+
+
+def test_binary_mixed_data_search(thyroid_mixed, quiet):
+    X, y = thyroid_mixed
+    X_train, X_test, y_train, y_test = train_test_split_stratified(X, y, random_state=0)
+    search = ImbalancedSearchCV(scoring="pr_auc", n_trials=8, **FAST).fit(X_train, y_train)
+    results = search.cv_results_
+    assert isinstance(results, pd.DataFrame) and len(results) == 8
+    for column in ["trial", "state", "mean_test_score", "std_test_score",
+                   "split0_test_score", "split2_test_score", "calibration",
+                   "threshold", "mean_fit_time", "duration", "rank_test_score",
+                   "params", "param_resampler", "param_classifier", "error"]:
+        assert column in results.columns, column
+    assert search.best_score_ == results["mean_test_score"].max()
+    assert results.loc[search.best_index_, "rank_test_score"] == 1
+    assert search.best_params_["calibration"] in ("none", "sigmoid", "isotonic")
+    assert isinstance(search.study_, optuna.study.Study)
+    best = search.best_estimator_
+    assert isinstance(best, ImbalancedPipeline)
+    assert best.calibration == search.best_params_["calibration"]
+    assert search.threshold_ == best.threshold_ == results.loc[search.best_index_, "threshold"]
+    held_out = pr_auc(y_test, search.predict_proba(X_test)[:, 1])
+    assert held_out > 0.7
+    assert search.score(X_test, y_test) == pytest.approx(held_out)
+    assert set(search.predict(X_test)) <= {0, 1}
+
+
+def test_conditional_space_parameters_exist_only_when_chosen(breast_cancer, quiet):
+    X, y = breast_cancer
+    search = ImbalancedSearchCV(
+        n_trials=10, resamplers=["none", "smote", "random_under"], warm_start=False, **FAST
+    ).fit(X, y)
+    for _, row in search.cv_results_.iterrows():
+        params = row["params"]
+        for key in params:
+            if "__" in key:
+                owner = key.split("__")[0]
+                assert owner in (params["resampler"], params["classifier"]), key
+        if params["resampler"] == "smote":
+            assert 1 <= params["smote__k_neighbors"] <= 10
+            assert 0.1 <= params["smote__ratio"] <= 1.0
+
+
+def test_multiclass_search(fetal_multiclass, quiet):
+    X, y = fetal_multiclass
+    search = ImbalancedSearchCV(scoring="macro_f1", n_trials=5, **FAST).fit(X, y)
+    assert "class_weights" in search.cv_results_.columns
+    assert search.best_estimator_.class_weights_.shape == (3,)
+    assert search.predict_proba(X).shape == (len(X), 3)
+    assert search.best_score_ > 0.7
+    search_pr = ImbalancedSearchCV(scoring="pr_auc", n_trials=3, **FAST).fit(X, y)
+    assert 0.7 < search_pr.best_score_ <= 1
+
+
+def test_same_random_state_gives_the_same_study(breast_cancer, global_random_seed, quiet):
+    X, y = breast_cancer
+    kwargs = dict(n_trials=6, classifiers=["logreg", "lightgbm", "extra_trees"],
+                  resamplers=["none", "smote", "random_under"], warm_start=False,
+                  cv=3, random_state=global_random_seed)
+    a = ImbalancedSearchCV(**kwargs).fit(X, y)
+    b = ImbalancedSearchCV(**kwargs).fit(X, y)
+    pd.testing.assert_frame_equal(
+        a.cv_results_.drop(columns=["duration", "mean_fit_time"]),
+        b.cv_results_.drop(columns=["duration", "mean_fit_time"]),
+    )
+    assert a.best_params_ == b.best_params_
+    np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
+    c = ImbalancedSearchCV(**{**kwargs, "random_state": global_random_seed + 1}).fit(X, y)
+    assert not a.cv_results_["params"].equals(c.cv_results_["params"])
+
+
+def test_refit_matches_the_best_trial_and_pickles(breast_cancer, quiet):
+    X, y = breast_cancer
+    search = ImbalancedSearchCV(n_trials=4, **FAST).fit(X, y)
+    best = search.best_estimator_
+    assert best.cv_scores_ == search.cv_results_.loc[
+        search.best_index_, [f"split{k}_test_score" for k in range(3)]
+    ].tolist()
+    # the same pipeline fitted from scratch reproduces the refit
+    again = ImbalancedPipeline(**best.get_params()).fit(X, y)
+    np.testing.assert_allclose(again.predict_proba(X), best.predict_proba(X))
+    assert again.threshold_ == pytest.approx(best.threshold_)
+    loaded = pickle.loads(pickle.dumps(search))
+    np.testing.assert_array_equal(loaded.predict_proba(X), search.predict_proba(X))
+
+
+def test_timeout_is_honoured(thyroid_mixed, quiet):
+    X, y = thyroid_mixed
+    start = time.monotonic()
+    search = ImbalancedSearchCV(
+        n_trials=None, timeout=4, classifiers=["lightgbm", "xgboost"], cv=3, random_state=0
+    ).fit(X, y)
+    assert search.search_time_ < 4 + 3
+    assert time.monotonic() - start < 4 + 3 + 10  # refit included
+    assert len(search.cv_results_) >= 1
+
+
+def test_restricted_lists_and_user_specs(breast_cancer, quiet):
+    X, y = breast_cancer
+    knn = ClassifierSpec(
+        "knn",
+        KNeighborsClassifier(),
+        space={"n_neighbors": IntDistribution(3, 25)},
+    )
+    nearmiss = ResamplerSpec("nearmiss", NearMiss(), space={"n_neighbors": IntDistribution(1, 3)})
+    search = ImbalancedSearchCV(
+        n_trials=6,
+        classifiers=[knn, "logreg"],
+        resamplers=[nearmiss, "none"],
+        calibrations=["sigmoid"],
+        cv=3,
+        random_state=0,
+    ).fit(X, y)
+    results = search.cv_results_
+    assert set(results["classifier"]) <= {"knn", "logreg"}
+    assert set(results["resampler"]) <= {"nearmiss", "none"}
+    assert set(results["calibration"]) == {"sigmoid"}
+    knn_rows = results[results["classifier"] == "knn"]
+    assert len(knn_rows) and knn_rows["param_knn__n_neighbors"].between(3, 25).all()
+    assert (knn_rows["cost_weight"] == 0).all()  # knn cannot be weighted
+    assert search.best_score_ > 0.85
+
+
+def test_user_spec_with_float_space(breast_cancer, quiet):
+    from sklearn.linear_model import LogisticRegression
+
+    spec = ClassifierSpec("lr_l1", LogisticRegression(solver="liblinear", penalty="l1"),
+                          space={"C": FloatDistribution(0.01, 10, log=True)})
+    search = ImbalancedSearchCV(n_trials=3, classifiers=[spec], resamplers=["none"],
+                                cv=3, random_state=0).fit(X := breast_cancer[0], breast_cancer[1])
+    assert search.best_estimator_.classifier is spec
+    assert search.predict(X).shape == (len(X),)
+
+
+@pytest.mark.parametrize("scoring", ["balanced_accuracy", "gmean", "roc_auc", "f1"])
+def test_other_scorings(scoring, breast_cancer, quiet):
+    X, y = breast_cancer
+    search = ImbalancedSearchCV(scoring=scoring, n_trials=2, **FAST).fit(X, y)
+    assert 0.85 < search.best_score_ <= 1
+
+
+def test_callable_scorer(breast_cancer, quiet):
+    from sklearn.metrics import fbeta_score
+
+    def f2(estimator, X, y):
+        return fbeta_score(y, estimator.predict(X), beta=2)
+
+    X, y = breast_cancer
+    search = ImbalancedSearchCV(scoring=f2, n_trials=2, **FAST).fit(X, y)
+    assert 0.85 < search.best_score_ <= 1
+
+
+def test_parallel_trials(breast_cancer, quiet):
+    X, y = breast_cancer
+    search = ImbalancedSearchCV(n_trials=6, n_jobs=2, **FAST).fit(X, y)
+    assert (search.cv_results_["state"] == "COMPLETE").sum() == 6
+
+
+def test_median_pruner_stops_weak_trials(breast_cancer, quiet):
+    X, y = breast_cancer
+    search = ImbalancedSearchCV(
+        n_trials=20, pruner="median", classifiers=["logreg", "lightgbm"],
+        resamplers=["none"], cv=5, random_state=0, sampler="random", warm_start=False,
+    ).fit(X, y)
+    states = set(search.cv_results_["state"])
+    assert "COMPLETE" in states
+    pruned = search.cv_results_[search.cv_results_["state"] == "PRUNED"]
+    assert pruned["note"].str.startswith("pruned after fold").all()
+
+
+# ----------------------------------------------------------------- fallbacks
+
+
+def test_numeric_only_resamplers_are_left_out_on_categorical_data(thyroid_mixed):
+    X, y = thyroid_mixed
+    with pytest.warns(FallbackWarning, match="'adasyn' interpolates every column"):
+        search = ImbalancedSearchCV(n_trials=2, classifiers=["logreg"], cv=3,
+                                    random_state=0).fit(X, y)
+    assert "adasyn" not in search.study_.trials[0].distributions["resampler"].choices
+    with pytest.raises(ValueError, match="'adasyn' interpolates every column"):
+        ImbalancedSearchCV(n_trials=2, resamplers=["adasyn"], cv=3).fit(X, y)
+
+
+def test_k_neighbors_space_follows_the_smallest_fold():
+    X, y = small_imbalanced(n=200, minority=9)
+    search = ImbalancedSearchCV(
+        n_trials=6, resamplers=["smote"], classifiers=["logreg"], cv=3,
+        random_state=0, warm_start=False,
+    ).fit(X, y)
+    # 9 minority rows, 3 folds: 6 per training fold, so k <= 5
+    assert search.cv_results_["param_smote__k_neighbors"].max() <= 5
+
+
+def test_failed_trials_are_recorded_and_warned(breast_cancer):
+    class Exploding(KNeighborsClassifier):
+        def fit(self, X, y):
+            if self.n_neighbors > 10:
+                raise RuntimeError(f"cannot fit with {self.n_neighbors} neighbours")
+            return super().fit(X, y)
+
+    X, y = breast_cancer
+    spec = ClassifierSpec("exploding", Exploding(), space={"n_neighbors": IntDistribution(1, 20)})
+    with pytest.warns(TrialFailedWarning, match="trials failed"):
+        search = ImbalancedSearchCV(n_trials=8, classifiers=[spec], resamplers=["none"],
+                                    cv=3, random_state=0).fit(X, y)
+    failed = search.cv_results_[search.cv_results_["state"] == "FAIL"]
+    assert len(failed) > 0
+    assert failed["error"].str.contains("cannot fit with").all()
+    assert failed["mean_test_score"].isna().all()
+    assert search.cv_results_.loc[search.best_index_, "state"] == "COMPLETE"
+
+
+def test_every_trial_failing_raises_with_the_cause(breast_cancer):
+    class Broken(KNeighborsClassifier):
+        def fit(self, X, y):
+            raise RuntimeError("database is down")
+
+    X, y = breast_cancer
+    with pytest.raises(SearchFailedError, match="database is down") as info:
+        ImbalancedSearchCV(n_trials=3, classifiers=[ClassifierSpec("broken", Broken())],
+                           resamplers=["none"], cv=3).fit(X, y)
+    assert "parameters {'resampler': 'none', 'classifier': 'broken'}" in str(info.value)
+
+
+# ---------------------------------------------------------------- bad input
+
+
+def _search(**kwargs):
+    return ImbalancedSearchCV(**{"n_trials": 2, **FAST, **kwargs})
+
+
+@pytest.mark.parametrize(
+    "make, error, match",
+    [
+        (lambda X, y: (X, np.zeros(len(y))), ValueError, "only 1 class"),
+        (lambda X, y: (X, np.where(np.arange(len(y)) == 3, np.nan, y)), ValueError, "y contains NaN"),
+        (lambda X, y: (X.iloc[:-1], y), ValueError, "inconsistent numbers of samples"),
+        (lambda X, y: (X, y + np.random.RandomState(0).rand(len(y))), ValueError, "Unknown label type"),
+        (lambda X, y: (X, np.column_stack([y, 1 - y])), ValueError, "Multilabel and multioutput"),
+        (lambda X, y: (X.assign(f0=np.r_[np.inf, X["f0"].to_numpy()[1:]]), y), ValueError, "infinity in column 'f0'"),
+        (lambda X, y: (sp.csr_matrix(X.to_numpy()), y), TypeError, "sparse"),
+        (lambda X, y: (X.assign(when=pd.Timestamp("2024-01-01")), y), TypeError, "Column 'when'"),
+        (lambda X, y: (X.iloc[:0], y[:0]), ValueError, "0 sample"),
+        (lambda X, y: (X, np.r_[np.zeros(len(y) - 2), np.ones(2)]), InsufficientMinorityError, "has 2 row"),
+    ],
+    ids=["one-class", "nan-y", "length", "continuous", "multilabel", "inf", "sparse",
+         "datetime", "empty", "fewer-minority-than-folds"],
+)
+def test_bad_data(make, error, match):
+    X, y = small_imbalanced()
+    X_bad, y_bad = make(X, y)
+    with pytest.raises(error, match=match):
+        _search().fit(X_bad, y_bad)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(scoring="prauc"), "Unknown scoring 'prauc'"),
+        (dict(resamplers=["smote", "smoet"]), "Unknown resampler 'smoet'"),
+        (dict(classifiers=["lgbm"]), "Unknown classifier 'lgbm'"),
+        (dict(calibrations=["platt"]), "calibrations must be"),
+        (dict(n_trials=None, timeout=None), "Set n_trials, timeout, or both"),
+        (dict(n_trials=0), "n_trials must be a positive int"),
+        (dict(sampler="bayes"), "Unknown sampler 'bayes'"),
+        (dict(pruner="hyperband"), "Unknown pruner 'hyperband'"),
+        (dict(classifiers=[]), "at least one classifier"),
+        (dict(cv=1), "cv must be at least 2"),
+    ],
+)
+def test_bad_parameters(kwargs, match):
+    X, y = small_imbalanced()
+    with pytest.raises(ValueError, match=match):
+        _search(**kwargs).fit(X, y)
+
+
+def test_unfitted_and_no_refit(breast_cancer, quiet):
+    X, y = breast_cancer
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        _search().predict(X)
+    search = _search(refit=False).fit(X, y)
+    assert not hasattr(search, "best_estimator_")
+    assert not hasattr(search, "predict")
+    assert search.best_params_
+
+
+def test_no_warnings_on_a_clean_numeric_search(breast_cancer):
+    X, y = breast_cancer
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _search(resamplers=["none", "random_over", "smote"]).fit(X, y)
