@@ -11,6 +11,7 @@ comes back is one ordinary scikit-learn estimator.
 from . import metrics
 from .classifiers import ClassifierSpec
 from .diagnostics import ImbalanceReport, describe_imbalance
+from .ensemble import ImbalancedEnsemble
 from .exceptions import (
     FallbackWarning,
     InsufficientMinorityError,
@@ -28,6 +29,7 @@ __all__ = [
     "ClassifierSpec",
     "FallbackWarning",
     "ImbalanceReport",
+    "ImbalancedEnsemble",
     "ImbalancedPipeline",
     "ImbalancedSearchCV",
     "InsufficientMinorityError",

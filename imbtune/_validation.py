@@ -122,10 +122,11 @@ def check_target(y, *, estimator_name: str):
         raise ValueError(
             f"{estimator_name} requires y to be passed, but the target y is None."
         )
-    if np.ndim(y) == 2 and np.shape(y)[1] > 1:
+    shape = np.asarray(y).shape
+    if len(shape) == 2 and shape[1] > 1:
         raise ValueError(
             f"Multilabel and multioutput targets are not supported (y has shape "
-            f"{np.shape(y)}); {estimator_name} predicts one label per row."
+            f"{shape}); {estimator_name} predicts one label per row."
         )
     y = column_or_1d(y, warn=True, dtype=None)
     if y.shape[0] == 0:

@@ -60,8 +60,10 @@ class FitContext:
         Seed.
     n_threads : int
         Threads the model may use.
-    deadline : float or None
-        ``time.monotonic()`` value after which training should stop.
+    deadline : float, callable or None
+        ``time.monotonic()`` value after which training should stop, or a
+        callable returning it (a search moves its deadline as it learns how
+        long the refit will take).
     """
 
     def __init__(
@@ -84,7 +86,8 @@ class FitContext:
         return class_weights(self.y, self.n_classes, self.cost_weight)
 
     def check_deadline(self):
-        if self.deadline is not None and time.monotonic() > self.deadline:
+        deadline = self.deadline() if callable(self.deadline) else self.deadline
+        if deadline is not None and time.monotonic() > deadline:
             raise DeadlineExceeded("the search's time budget ran out")
 
 

@@ -41,18 +41,26 @@ def summarize_search(search, X_test, y_test, out=None):
     results = search.cv_results_
     row = results.iloc[search.best_index_]
     n_complete = int((results["state"] == "COMPLETE").sum())
-    resampler = best.resampler if isinstance(best.resampler, str) else best.resampler.name
-    classifier = (
-        best.classifier if isinstance(best.classifier, str) else best.classifier.name
-    )
     print(
         f"\nBest pipeline (trial {int(row['trial'])}; {len(results)} trials, "
         f"{n_complete} complete, {search.search_time_:.0f} s):",
         file=out,
     )
-    print(f"  resampler    {resampler} ({_format_params(best.resampler_params or {})})", file=out)
-    print(f"  classifier   {classifier} ({_format_params(best.classifier_params or {})})", file=out)
-    print(f"  cost weight  {best.cost_weight:.2f} (0 = none, 1 = balanced)", file=out)
+    members = getattr(best, "pipelines_", [best])
+    weights = getattr(best, "weights_", [1.0])
+    if len(members) > 1:
+        trials = ", ".join(f"{n} ({w:.0%})" for n, w in search.ensemble_weights_.items())
+        print(f"  an ensemble of trials {trials}, which scored higher than any one:",
+              file=out)
+    for member, weight in zip(members, weights, strict=True):
+        prefix = f"  [{weight:.0%}] " if len(members) > 1 else "  "
+        resampler = member.resampler if isinstance(member.resampler, str) else member.resampler.name
+        classifier = (
+            member.classifier if isinstance(member.classifier, str) else member.classifier.name
+        )
+        print(f"{prefix}resampler    {resampler} ({_format_params(member.resampler_params or {})})", file=out)
+        print(f"{prefix}classifier   {classifier} ({_format_params(member.classifier_params or {})})", file=out)
+        print(f"{prefix}cost weight  {member.cost_weight:.2f} (0 = none, 1 = balanced)", file=out)
     print(f"  calibration  {best.calibration}", file=out)
     if hasattr(best, "threshold_"):
         print(
@@ -66,10 +74,9 @@ def summarize_search(search, X_test, y_test, out=None):
             f"{c!r}: {w:.2f}" for c, w in zip(best.classes_, best.class_weights_, strict=True)
         )
         print(f"  class weights {weights}", file=out)
-    scores = row[[c for c in results.columns if c.startswith("split")]].astype(float)
     print(
         f"Cross-validated {search.scoring} (cross-fitted): "
-        f"{search.best_score_:.3f} +/- {np.std(scores):.3f}",
+        f"{search.best_score_:.3f} +/- {np.std(best.cv_scores_):.3f}",
         file=out,
     )
     proba = search.predict_proba(X_test)

@@ -238,6 +238,25 @@ def out_of_fold(problem, config, deadline=None, report=None, notes=None):
     return oof
 
 
+def choose_calibration(problem, oof, calibrations, threshold="auto"):
+    """Score every calibration on ``oof`` (cross-fitted) and pick one.
+
+    Returns ``(chosen, mean_scores, fold_scores_of_chosen)``: the best mean
+    fold score wins; a tie (a monotone calibration leaves PR-AUC unchanged)
+    goes to the lower Brier score, i.e. the better-calibrated probabilities.
+    """
+    results = {}
+    for calibration in calibrations:
+        scores, briers = crossfit_scores(problem, oof, calibration, threshold)
+        results[calibration] = (float(np.mean(scores)), -float(np.mean(briers)), scores)
+    chosen = max(calibrations, key=lambda c: (round(results[c][0], 9), results[c][1]))
+    return (
+        chosen,
+        {c: results[c][0] for c in calibrations},
+        [float(v) for v in results[chosen][2]],
+    )
+
+
 def evaluate(problem, config, calibrations=CALIBRATIONS, deadline=None, report=None,
              threshold="auto"):
     """Evaluate one configuration; see the module docstring for the steps."""
@@ -245,20 +264,14 @@ def evaluate(problem, config, calibrations=CALIBRATIONS, deadline=None, report=N
     notes = set()
     oof = out_of_fold(problem, config, deadline=deadline, report=report, notes=notes)
     fit_time = time.perf_counter() - start
-    results = {}
-    for calibration in calibrations:
-        scores, briers = crossfit_scores(problem, oof, calibration, threshold)
-        results[calibration] = (float(np.mean(scores)), -float(np.mean(briers)), scores)
-    # Best mean score; a tie (a monotone calibration leaves PR-AUC unchanged)
-    # goes to the better-calibrated probabilities.
-    chosen = max(calibrations, key=lambda c: (round(results[c][0], 9), results[c][1]))
+    chosen, means, fold_scores = choose_calibration(problem, oof, calibrations, threshold)
     calibrator, rule = fit_decision(problem, oof, problem.y, chosen, threshold)
     problem.notes.update(notes)
     return TrialResult(
-        score=results[chosen][0],
-        fold_scores=[float(s) for s in results[chosen][2]],
+        score=means[chosen],
+        fold_scores=fold_scores,
         calibration=chosen,
-        calibration_scores={c: results[c][0] for c in calibrations},
+        calibration_scores=means,
         oof=oof,
         calibrator=calibrator,
         rule=rule,

@@ -90,7 +90,128 @@ def warn_notes(notes):
         warnings.warn(note, FallbackWarning, stacklevel=3)
 
 
-class ImbalancedPipeline(ClassifierMixin, BaseEstimator):
+class _DecisionClassifier(ClassifierMixin, BaseEstimator):
+    """Shared by the fitted artefacts: raw probabilities -> calibrator -> rule.
+
+    Subclasses provide ``_raw_proba(X)`` (uncalibrated probabilities of an
+    already validated table) and set ``calibration``, ``threshold``,
+    ``scoring``, ``pos_label``, ``cv`` and ``random_state``.
+    """
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.input_tags.string = True
+        return tags
+
+    def _check_decision_params(self):
+        if self.calibration not in CALIBRATIONS:
+            raise ValueError(
+                f"Unknown calibration {self.calibration!r}; use one of "
+                f"{list(CALIBRATIONS)}."
+            )
+        if self.threshold != "auto" and not isinstance(self.threshold, numbers.Real):
+            raise ValueError(
+                f"threshold must be 'auto' or a number; got {self.threshold!r}."
+            )
+
+    def _problem(self, X, y, n_threads=1):
+        """Validate ``X, y`` and build the fixed problem (folds, metric)."""
+        metric = get_metric(self.scoring)
+        frame = as_frame(X, estimator_name=type(self).__name__)
+        validate_data(self, X, skip_check_array=True, reset=True)
+        y_encoded, classes = check_target(y, estimator_name=type(self).__name__)
+        if len(y_encoded) != len(frame):
+            raise ValueError(
+                "Found input variables with inconsistent numbers of samples: "
+                f"[{len(frame)}, {len(y_encoded)}]"
+            )
+        counts = np.bincount(y_encoded)
+        pos = resolve_pos_label(self.pos_label, classes, counts)
+        seed = seed_from(self.random_state)
+        folds = make_folds(self.cv, frame, y_encoded, classes, seed)
+        if hasattr(metric, "resolve"):
+            metric.resolve(y_encoded, len(classes))
+        problem = Problem(frame, y_encoded, folds, metric, pos, seed, n_threads)
+        return problem, classes
+
+    def _fit_decision(self, problem, classes, oof, cv_scores=None):
+        """Calibrator and rule on the OOF probabilities ``oof``."""
+        self.classes_ = classes
+        self.oof_proba_ = oof
+        self.calibrator_, self.rule_ = fit_decision(
+            problem, oof, problem.y, self.calibration, self.threshold
+        )
+        if cv_scores is None:
+            cv_scores, _ = crossfit_scores(problem, oof, self.calibration, self.threshold)
+        self.cv_scores_ = [float(s) for s in cv_scores]
+        if problem.n_classes == 2:
+            self.threshold_ = float(self.rule_.threshold_)
+            self.pos_label_ = classes[problem.pos]
+        else:
+            self.class_weights_ = np.asarray(self.rule_.weights_)
+        self._pos = problem.pos
+        self._metric = problem.metric
+        return self
+
+    def _validated(self, X):
+        """``X`` as the table the encoders were fitted on (a DataFrame)."""
+        check_is_fitted(self)
+        frame = as_frame(X, estimator_name=type(self).__name__)
+        validate_data(self, X, skip_check_array=True, reset=False)
+        return frame
+
+    def predict_proba(self, X):
+        """Calibrated class probabilities.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            Rows with the columns seen in ``fit``.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns in the order of ``classes_``.
+        """
+        raw = self._raw_proba(self._validated(X))
+        return self.calibrator_.transform(raw)
+
+    def predict(self, X):
+        """Labels from the decision rule applied to :meth:`predict_proba`.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            Rows with the columns seen in ``fit``.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+        """
+        check_is_fitted(self)
+        return self.classes_[self.rule_.predict(self.predict_proba(X))]
+
+    def score(self, X, y, sample_weight=None):
+        """The ``scoring`` metric on the given data (not accuracy).
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            Rows.
+        y : array-like of shape (n_samples,)
+            True labels.
+        sample_weight : None
+            Not supported; must be None.
+
+        Returns
+        -------
+        score : float
+        """
+        return _score(self, X, y, sample_weight)
+
+
+class ImbalancedPipeline(_DecisionClassifier):
     """Resampler, classifier, calibrator and decision rule as one classifier.
 
     ``fit`` runs cross-validation to collect out-of-fold (OOF)
@@ -207,12 +328,6 @@ class ImbalancedPipeline(ClassifierMixin, BaseEstimator):
         self.n_jobs = n_jobs
         self.random_state = random_state
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        tags.input_tags.string = True
-        return tags
-
     def _config(self):
         return PipelineConfig(
             resampler=self.resampler if self.resampler is not None else "none",
@@ -223,19 +338,11 @@ class ImbalancedPipeline(ClassifierMixin, BaseEstimator):
         )
 
     def _check_params(self):
-        if self.calibration not in CALIBRATIONS:
-            raise ValueError(
-                f"Unknown calibration {self.calibration!r}; use one of "
-                f"{list(CALIBRATIONS)}."
-            )
+        self._check_decision_params()
         if not (0.0 <= float(self.cost_weight) <= 1.0):
             raise ValueError(
                 f"cost_weight must be in [0, 1] (0 = unweighted, 1 = balanced); "
                 f"got {self.cost_weight!r}."
-            )
-        if self.threshold != "auto" and not isinstance(self.threshold, numbers.Real):
-            raise ValueError(
-                f"threshold must be 'auto' or a number; got {self.threshold!r}."
             )
         config = self._config()
         config.resampler_spec, config.classifier_spec  # noqa: B018 - validate names
@@ -257,51 +364,19 @@ class ImbalancedPipeline(ClassifierMixin, BaseEstimator):
         self : ImbalancedPipeline
         """
         config = self._check_params()
-        metric = get_metric(self.scoring)
-        frame = as_frame(X, estimator_name=type(self).__name__)
-        validate_data(self, X, skip_check_array=True, reset=True)
-        y_encoded, classes = check_target(y, estimator_name=type(self).__name__)
-        if len(y_encoded) != len(frame):
-            raise ValueError(
-                "Found input variables with inconsistent numbers of samples: "
-                f"[{len(frame)}, {len(y_encoded)}]"
-            )
-        counts = np.bincount(y_encoded)
-        pos = resolve_pos_label(self.pos_label, classes, counts)
-        seed = seed_from(self.random_state)
-        folds = make_folds(self.cv, frame, y_encoded, classes, seed)
-        if hasattr(metric, "resolve"):
-            metric.resolve(y_encoded, len(classes))
-        problem = Problem(
-            frame, y_encoded, folds, metric, pos, seed, n_threads_for(self.n_jobs)
-        )
+        problem, classes = self._problem(X, y, n_threads_for(self.n_jobs))
         oof = out_of_fold(problem, config, notes=problem.notes)
-        self._refit(problem, classes, oof, config)
+        self._fit_decision(problem, classes, oof)
+        self._fit_model(problem, config)
         warn_notes(problem.notes)
         return self
 
-    def _refit(self, problem, classes, oof, config, cv_scores=None):
-        """Fit calibration and rule on ``oof`` and the model on all rows."""
-        self.classes_ = classes
-        self.oof_proba_ = oof
-        self.calibrator_, self.rule_ = fit_decision(
-            problem, oof, problem.y, self.calibration, self.threshold
-        )
-        if cv_scores is None:
-            cv_scores, _ = crossfit_scores(problem, oof, self.calibration, self.threshold)
-        self.cv_scores_ = [float(s) for s in cv_scores]
-        if problem.n_classes == 2:
-            self.threshold_ = float(self.rule_.threshold_)
-            self.pos_label_ = classes[problem.pos]
-        else:
-            self.class_weights_ = np.asarray(self.rule_.weights_)
-        self._pos = problem.pos
-        self._metric = problem.metric
+    def _fit_model(self, problem, config):
+        """Encoder and model fitted on all rows (resampled first)."""
         self.encoder_ = TabularEncoder(impute=config.needs_impute()).fit(problem.X)
-        X_encoded = self.encoder_.transform(problem.X)
         self.model_ = fit_final_model(
             config,
-            X_encoded,
+            self.encoder_.transform(problem.X),
             problem.y,
             self.encoder_.categorical_mask_,
             problem.n_classes,
@@ -311,61 +386,9 @@ class ImbalancedPipeline(ClassifierMixin, BaseEstimator):
         )
         return self
 
-    def _encode(self, X):
-        check_is_fitted(self)
-        as_frame(X, estimator_name=type(self).__name__)
-        validate_data(self, X, skip_check_array=True, reset=False)
-        return self.encoder_.transform(X)
-
-    def predict_proba(self, X):
-        """Calibrated class probabilities.
-
-        Parameters
-        ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
-            Rows with the columns seen in ``fit``.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Columns in the order of ``classes_``.
-        """
-        X_encoded = self._encode(X)
-        proba = predict_proba_full(self.model_, X_encoded, len(self.classes_))
-        return self.calibrator_.transform(proba)
-
-    def predict(self, X):
-        """Labels from the decision rule applied to :meth:`predict_proba`.
-
-        Parameters
-        ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
-            Rows with the columns seen in ``fit``.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-        """
-        check_is_fitted(self)
-        return self.classes_[self.rule_.predict(self.predict_proba(X))]
-
-    def score(self, X, y, sample_weight=None):
-        """The ``scoring`` metric on the given data (not accuracy).
-
-        Parameters
-        ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
-            Rows.
-        y : array-like of shape (n_samples,)
-            True labels.
-        sample_weight : None
-            Not supported; must be None.
-
-        Returns
-        -------
-        score : float
-        """
-        return _score(self, X, y, sample_weight)
+    def _raw_proba(self, X):
+        n_classes = len(self.classes_)
+        return predict_proba_full(self.model_, self.encoder_.transform(X), n_classes)
 
 
 def _score(estimator, X, y, sample_weight):

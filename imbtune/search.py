@@ -19,7 +19,13 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ._validation import as_frame, check_target, resolve_pos_label
 from .classifiers import CLASSIFIERS, DeadlineExceeded
 from .decision import CALIBRATIONS
-from .evaluation import Problem, evaluate, out_of_fold
+from .ensemble import (
+    ImbalancedEnsemble,
+    crossfit_ensemble_oof,
+    greedy_weights,
+    selection_metric,
+)
+from .evaluation import Problem, choose_calibration, evaluate, out_of_fold
 from .exceptions import SearchFailedError, TrialFailedWarning
 from .metrics import get_metric
 from .pipeline import (
@@ -37,6 +43,18 @@ __all__ = ["ImbalancedSearchCV"]
 
 _SAMPLERS = ("tpe", "random", "gp", "cmaes")
 _PRUNERS = ("median",)
+
+
+_ENSEMBLE_CANDIDATES = 20  # best trials whose OOF scores are kept for the ensemble
+_REFIT_RESERVE_TRIALS = 4  # refit time is reserved for this many of the best trials
+
+
+def _stop_when_expired(budget):
+    def callback(study, trial):
+        if budget.expired():
+            study.stop()
+
+    return callback
 
 
 def _refit_available(search):
@@ -58,21 +76,50 @@ def _optuna_verbosity(level):
         optuna.logging.set_verbosity(previous)
 
 
-class _BestOOF:
-    """Keeps the out-of-fold probabilities of the best trial so far."""
+class _TopTrials:
+    """Out-of-fold probabilities of the best ``size`` trials so far."""
 
-    def __init__(self):
+    def __init__(self, size):
         self._lock = threading.Lock()
-        self.number = None
-        self.score = -np.inf
-        self.oof = None
+        self.size = size
+        self.entries = []  # (score, -number, number, oof, fit_time)
 
-    def offer(self, number, score, oof):
+    def offer(self, number, score, oof, fit_time):
         with self._lock:
-            if score > self.score or (
-                score == self.score and (self.number is None or number < self.number)
-            ):
-                self.number, self.score, self.oof = number, score, oof
+            self.entries.append((score, -number, number, oof, fit_time))
+            self.entries.sort(key=lambda e: e[:2], reverse=True)
+            del self.entries[self.size:]
+
+    def best(self, k=None):
+        with self._lock:
+            return list(self.entries[:k])
+
+
+class _Budget:
+    """The search's deadline: ``timeout`` after the start, minus the time the
+    refit of the best trials is expected to take, so that ``fit`` as a whole
+    ends close to ``timeout``."""
+
+    def __init__(self, timeout, n_folds):
+        self.start = time.monotonic()
+        self.timeout = timeout
+        self.n_folds = n_folds
+        self.reserve = 0.0
+
+    def update(self, top):
+        # A refit sees n_folds / (n_folds - 1) times a fold's rows; members of
+        # an ensemble are among the best few trials.
+        per_fold = [entry[4] / self.n_folds for entry in top]
+        self.reserve = 1.3 * self.n_folds / (self.n_folds - 1) * sum(per_fold)
+
+    def deadline(self):
+        if self.timeout is None:
+            return None
+        return self.start + self.timeout - self.reserve
+
+    def expired(self):
+        deadline = self.deadline()
+        return deadline is not None and time.monotonic() > deadline
 
 
 class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
@@ -120,9 +167,10 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
     n_trials : int or None, default=50
         Number of trials; ``None`` runs until ``timeout``.
     timeout : float or None, default=None
-        Seconds for the search; the running trial stops within a few seconds
-        of it (boosters check between rounds). The refit of the best pipeline
-        comes after.
+        Seconds for the whole ``fit``. The search stops early enough to leave
+        the refit the time the best trials' fits suggest it needs; a running
+        trial is stopped at that point (boosters check between rounds), so
+        ``fit`` returns within a few seconds of ``timeout``.
     cv : int, splitter or iterable, default=5
         Folds, fixed for the whole study (stratified and shuffled for an int).
     sampler : {"tpe", "random", "gp", "cmaes"} or optuna sampler, default="tpe"
@@ -133,6 +181,12 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         reported and a pruner may stop a trial that is clearly behind.
     warm_start : bool, default=True
         Start with a small portfolio of strong default pipelines.
+    ensemble_size : int, default=10
+        Rounds of greedy ensemble selection over the out-of-fold
+        probabilities of the 20 best trials (see :mod:`imbtune.ensemble`).
+        The selection is cross-fitted; if the ensemble's score beats the best
+        trial's, ``best_estimator_`` is that :class:`ImbalancedEnsemble`.
+        ``1`` always returns the best single pipeline.
     pos_label : int, str or None, default=None
         Positive class of a binary problem; default the minority class.
     refit : bool, default=True
@@ -149,12 +203,17 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
 
     Attributes
     ----------
-    best_estimator_ : ImbalancedPipeline
-        The best pipeline refitted on all rows (``refit=True``).
+    best_estimator_ : ImbalancedPipeline or ImbalancedEnsemble
+        The best pipeline, or the ensemble of the best trials when it scored
+        higher, refitted on all rows (``refit=True``).
     best_params_ : dict
         The best trial's parameters plus its ``"calibration"``.
     best_score_ : float
-        Its mean cross-fitted fold score.
+        Mean cross-fitted fold score of ``best_estimator_`` (the best
+        trial's, or the ensemble's when it was chosen).
+    ensemble_weights_ : dict
+        Trial number -> weight of each member of ``best_estimator_``
+        (``{best trial: 1.0}`` for a single pipeline).
     best_index_ : int
         Its row in ``cv_results_``.
     cv_results_ : pandas.DataFrame
@@ -179,6 +238,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
     See Also
     --------
     ImbalancedPipeline : the pipeline this search tunes and returns.
+    ImbalancedEnsemble : what it returns when an ensemble of trials wins.
 
     Examples
     --------
@@ -210,6 +270,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         sampler="tpe",
         pruner=None,
         warm_start=True,
+        ensemble_size=10,
         pos_label=None,
         refit=True,
         n_jobs=None,
@@ -227,6 +288,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         self.sampler = sampler
         self.pruner = pruner
         self.warm_start = warm_start
+        self.ensemble_size = ensemble_size
         self.pos_label = pos_label
         self.refit = refit
         self.n_jobs = n_jobs
@@ -343,10 +405,9 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         )
         space.warn()
 
-        start = time.monotonic()
-        deadline = start + self.timeout if self.timeout is not None else None
-        best = _BestOOF()
-        objective = self._objective(problem, space, calibrations, deadline, best)
+        budget = _Budget(self.timeout, len(folds))
+        top = _TopTrials(_ENSEMBLE_CANDIDATES)
+        objective = self._objective(problem, space, calibrations, budget, top)
         level = optuna.logging.INFO if self.verbose >= 2 else optuna.logging.ERROR
         with _optuna_verbosity(level), warnings.catch_warnings():
             # TPE's multivariate/group options and the progress bar are marked
@@ -363,12 +424,15 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
             study.optimize(
                 objective,
                 n_trials=self.n_trials,
+                # Optuna's timeout only stops launching trials; the budget also
+                # stops the running ones and leaves time for the refit.
                 timeout=self.timeout,
                 n_jobs=n_parallel,
                 catch=(Exception,),
+                callbacks=[_stop_when_expired(budget)],
                 show_progress_bar=self.verbose == 1,
             )
-        self.search_time_ = time.monotonic() - start
+        self.search_time_ = time.monotonic() - budget.start
         self.study_ = study
         self.classes_ = classes
         self.n_trials_ = sum(
@@ -386,35 +450,100 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
             **best_trial.params,
             "calibration": best_trial.user_attrs["calibration"],
         }
+        self.ensemble_weights_ = {best_trial.number: 1.0}
         if self.refit:
             refit_start = time.monotonic()
-            config = space.config_from_params(best_trial.params)
-            oof = best.oof if best.number == best_trial.number else None
-            if oof is None:
-                oof = out_of_fold(problem, config, notes=problem.notes)
-            pipeline = ImbalancedPipeline(
-                _name_or_spec(config.classifier, CLASSIFIERS),
-                classifier_params=config.classifier_params,
-                resampler=_name_or_spec(config.resampler, RESAMPLERS),
-                resampler_params=config.resampler_params,
-                cost_weight=config.cost_weight,
-                calibration=best_trial.user_attrs["calibration"],
-                scoring=self.scoring,
-                pos_label=self.pos_label,
-                cv=self.cv,
-                random_state=seed,
+            self.best_estimator_ = self._refit_best(
+                X, problem, classes, space, study, top, calibrations
             )
-            validate_data(pipeline, X, skip_check_array=True, reset=True)
-            pipeline._refit(
-                problem, classes, oof, config,
-                cv_scores=best_trial.user_attrs["fold_scores"],
-            )
-            self.best_estimator_ = pipeline
             self.refit_time_ = time.monotonic() - refit_start
         warn_notes(problem.notes)
         return self
 
-    def _objective(self, problem, space, calibrations, deadline, best):
+    def _pipeline(self, config, calibration, seed):
+        return ImbalancedPipeline(
+            _name_or_spec(config.classifier, CLASSIFIERS),
+            classifier_params=config.classifier_params,
+            resampler=_name_or_spec(config.resampler, RESAMPLERS),
+            resampler_params=config.resampler_params,
+            cost_weight=config.cost_weight,
+            calibration=calibration,
+            scoring=self.scoring,
+            pos_label=self.pos_label,
+            cv=self.cv,
+            random_state=seed,
+        )
+
+    def _refit_best(self, X, problem, classes, space, study, top, calibrations):
+        """The best trial's pipeline, or an ensemble of the best trials when its
+        cross-fitted score is higher; fitted on all rows."""
+        best_trial = study.best_trial
+        entries = {e[2]: e for e in top.best()}
+        config = space.config_from_params(best_trial.params)
+        if best_trial.number in entries:
+            oof = entries[best_trial.number][3]
+        else:  # not run in this process (a resumed study)
+            oof = out_of_fold(problem, config, notes=problem.notes)
+        members = [e for e in top.best() if e[2] != best_trial.number]
+        if self.ensemble_size > 1 and members:
+            ensemble = self._select_ensemble(
+                X, problem, classes, space, study, [entries.get(best_trial.number)
+                or (best_trial.value, 0, best_trial.number, oof, 0.0)] + members,
+                calibrations,
+            )
+            if ensemble is not None:
+                return ensemble
+        pipeline = self._pipeline(
+            config, best_trial.user_attrs["calibration"], problem.random_state
+        )
+        validate_data(pipeline, X, skip_check_array=True, reset=True)
+        pipeline._fit_decision(
+            problem, classes, oof, cv_scores=best_trial.user_attrs["fold_scores"]
+        )
+        return pipeline._fit_model(problem, config)
+
+    def _select_ensemble(self, X, problem, classes, space, study, entries, calibrations):
+        metric = selection_metric(problem.metric)
+        oofs = np.stack([e[3] for e in entries])
+        groups = [valid for _, valid in problem.folds]
+        weights = greedy_weights(
+            oofs, problem.y, groups, metric, problem.pos, self.ensemble_size
+        )
+        if np.count_nonzero(weights) < 2:
+            return None
+        # Honest score: fold k's rows blended with weights chosen on the others.
+        blended_cf = crossfit_ensemble_oof(
+            oofs, problem.y, problem.folds, metric, problem.pos, self.ensemble_size
+        )
+        calibration, means, fold_scores = choose_calibration(
+            problem, blended_cf, calibrations
+        )
+        if means[calibration] <= self.best_score_ + 1e-12:
+            return None
+        used = np.flatnonzero(weights)
+        numbers = [entries[i][2] for i in used]
+        trials = {t.number: t for t in study.trials}
+        configs = [space.config_from_params(trials[n].params) for n in numbers]
+        ensemble = ImbalancedEnsemble(
+            [self._pipeline(c, "none", problem.random_state) for c in configs],
+            weights=weights[used],
+            calibration=calibration,
+            scoring=self.scoring,
+            pos_label=self.pos_label,
+            cv=self.cv,
+            random_state=problem.random_state,
+        )
+        validate_data(ensemble, X, skip_check_array=True, reset=True)
+        ensemble._fit_from_oofs(
+            X, problem, classes, oofs[used], weights[used], ensemble.pipelines, configs,
+            cv_scores=fold_scores,
+            blended=np.tensordot(weights[used], oofs[used], axes=1),
+        )
+        self.best_score_ = means[calibration]
+        self.ensemble_weights_ = {n: float(w) for n, w in zip(numbers, weights[used], strict=True)}
+        return ensemble
+
+    def _objective(self, problem, space, calibrations, budget, top):
         def objective(trial):
             config = space.suggest(trial)
 
@@ -424,9 +553,12 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
                     trial.set_user_attr("note", f"pruned after fold {step + 1}")
                     raise optuna.TrialPruned()
 
+            if budget.expired():
+                trial.set_user_attr("note", "stopped: time budget reached")
+                raise optuna.TrialPruned()
             try:
                 result = evaluate(
-                    problem, config, calibrations, deadline=deadline, report=report
+                    problem, config, calibrations, deadline=budget.deadline, report=report
                 )
             except DeadlineExceeded:
                 trial.set_user_attr("note", "stopped: time budget reached")
@@ -446,7 +578,8 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
                 trial.set_user_attr(
                     "class_weights", [float(w) for w in result.rule.weights_]
                 )
-            best.offer(trial.number, result.score, result.oof)
+            top.offer(trial.number, result.score, result.oof, result.fit_time)
+            budget.update(top.best(_REFIT_RESERVE_TRIALS))
             return result.score
 
         return objective
@@ -469,7 +602,11 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
                 "classifier": t.params.get("classifier"),
                 "cost_weight": t.params.get("cost_weight", 0.0),
                 "calibration": attrs.get("calibration"),
-                "mean_test_score": t.value if t.value is not None else np.nan,
+                # Optuna keeps a pruned trial's last intermediate value (a fold
+                # proxy) as its value; only a completed trial has a score.
+                "mean_test_score": (
+                    t.value if t.state == optuna.trial.TrialState.COMPLETE else np.nan
+                ),
                 "std_test_score": float(np.std(folds)) if "fold_scores" in attrs else np.nan,
             }
             for k in range(n_folds):

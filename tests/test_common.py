@@ -3,7 +3,12 @@
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from imbtune import ImbalancedPipeline, ImbalancedSearchCV, TabularEncoder
+from imbtune import (
+    ImbalancedEnsemble,
+    ImbalancedPipeline,
+    ImbalancedSearchCV,
+    TabularEncoder,
+)
 
 ESTIMATORS = [
     TabularEncoder(),
@@ -13,6 +18,16 @@ ESTIMATORS = [
         classifier_params={"n_estimators": 20, "min_child_samples": 2},
         resampler="smote",
         calibration="sigmoid",
+        cv=3,
+        random_state=0,
+    ),
+    ImbalancedEnsemble(
+        [
+            ImbalancedPipeline("logreg"),
+            ImbalancedPipeline("lightgbm", classifier_params={"n_estimators": 20}),
+        ],
+        weights=[2, 1],
+        calibration="isotonic",
         cv=3,
         random_state=0,
     ),
@@ -27,7 +42,7 @@ ESTIMATORS = [
 
 
 def _expected_failed_checks(estimator):
-    if isinstance(estimator, ImbalancedPipeline | ImbalancedSearchCV):
+    if isinstance(estimator, ImbalancedPipeline | ImbalancedEnsemble | ImbalancedSearchCV):
         return {
             # The one declared failure, as scikit-learn declares it for
             # TunedThresholdClassifierCV: predict applies the tuned decision

@@ -148,3 +148,27 @@ def test_no_warning_on_clean_fit():
         ImbalancedPipeline("logreg", resampler="random_over", random_state=0).fit(
             pd.DataFrame(X), y
         )
+
+
+def test_ensemble_estimator_on_its_own(thyroid_mixed):
+    from imbtune import ImbalancedEnsemble
+
+    X, y = thyroid_mixed
+    members = [
+        ImbalancedPipeline("logreg", cost_weight=0.5),
+        ImbalancedPipeline("lightgbm", classifier_params={"n_estimators": 60},
+                           resampler="smote"),
+    ]
+    ensemble = ImbalancedEnsemble(members, weights=[1, 3], calibration="sigmoid",
+                                  random_state=0).fit(X, y)
+    np.testing.assert_allclose(ensemble.weights_, [0.25, 0.75])
+    # its OOF probabilities are the weighted average of its members' OOF
+    oofs = [ImbalancedPipeline(**m.get_params() | {"random_state": 0}).fit(X, y).oof_proba_
+            for m in members]
+    np.testing.assert_allclose(ensemble.oof_proba_, 0.25 * oofs[0] + 0.75 * oofs[1])
+    assert 0 < ensemble.threshold_ < 1
+    assert macro_f1(y, ensemble.predict(X)) > 0.8
+    with pytest.raises(ValueError, match="non-empty list of ImbalancedPipeline"):
+        ImbalancedEnsemble([]).fit(X, y)
+    with pytest.raises(ValueError, match="weights must be 2 non-negative"):
+        ImbalancedEnsemble(members, weights=[1, -1]).fit(X, y)

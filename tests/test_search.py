@@ -16,6 +16,7 @@ from sklearn.neighbors import KNeighborsClassifier
 from imbtune import (
     ClassifierSpec,
     FallbackWarning,
+    ImbalancedEnsemble,
     ImbalancedPipeline,
     ImbalancedSearchCV,
     InsufficientMinorityError,
@@ -102,7 +103,8 @@ def test_same_random_state_gives_the_same_study(breast_cancer, global_random_see
 
 def test_refit_matches_the_best_trial_and_pickles(breast_cancer, quiet):
     X, y = breast_cancer
-    search = ImbalancedSearchCV(n_trials=4, **FAST).fit(X, y)
+    search = ImbalancedSearchCV(n_trials=4, ensemble_size=1, **FAST).fit(X, y)
+    assert search.ensemble_weights_ == {search.cv_results_.loc[search.best_index_, "trial"]: 1.0}
     best = search.best_estimator_
     assert best.cv_scores_ == search.cv_results_.loc[
         search.best_index_, [f"split{k}_test_score" for k in range(3)]
@@ -119,11 +121,42 @@ def test_timeout_is_honoured(thyroid_mixed, quiet):
     X, y = thyroid_mixed
     start = time.monotonic()
     search = ImbalancedSearchCV(
-        n_trials=None, timeout=4, classifiers=["lightgbm", "xgboost"], cv=3, random_state=0
+        n_trials=None, timeout=6, classifiers=["lightgbm", "xgboost", "random_forest"],
+        cv=3, random_state=0,
     ).fit(X, y)
-    assert search.search_time_ < 4 + 3
-    assert time.monotonic() - start < 4 + 3 + 10  # refit included
-    assert len(search.cv_results_) >= 1
+    # the search leaves time for the refit: fit as a whole ends near timeout
+    assert time.monotonic() - start < 6 + 3
+    assert search.search_time_ + search.refit_time_ < 6 + 3
+    assert (search.cv_results_["state"] == "COMPLETE").sum() >= 1
+
+
+def test_ensemble_of_trials_when_it_scores_higher(thyroid_mixed, quiet):
+    X, y = thyroid_mixed
+    X_train, X_test, y_train, y_test = train_test_split_stratified(X, y, random_state=1)
+    kwargs = dict(scoring="pr_auc", n_trials=12, cv=3, random_state=0,
+                  classifiers=["lightgbm", "extra_trees", "logreg"])
+    search = ImbalancedSearchCV(**kwargs).fit(X_train, y_train)
+    single = ImbalancedSearchCV(**kwargs, ensemble_size=1).fit(X_train, y_train)
+    results = search.cv_results_
+    best_trial_score = results["mean_test_score"].max()
+    assert single.best_score_ == best_trial_score
+    weights = search.ensemble_weights_
+    assert sum(weights.values()) == pytest.approx(1.0)
+    assert set(weights) <= set(results.loc[results["state"] == "COMPLETE", "trial"])
+    if len(weights) > 1:
+        ensemble = search.best_estimator_
+        assert isinstance(ensemble, ImbalancedEnsemble)
+        # chosen only because its cross-fitted score beat the best trial's
+        assert search.best_score_ > best_trial_score
+        assert np.mean(ensemble.cv_scores_) == pytest.approx(search.best_score_)
+        raw = sum(w * m._raw_proba(X_test) for w, m in
+                  zip(ensemble.weights_, ensemble.pipelines_, strict=True))
+        np.testing.assert_allclose(ensemble.calibrator_.transform(raw),
+                                   search.predict_proba(X_test))
+        loaded = pickle.loads(pickle.dumps(search))
+        np.testing.assert_array_equal(loaded.predict(X_test), search.predict(X_test))
+    else:
+        assert search.best_score_ == best_trial_score
 
 
 def test_restricted_lists_and_user_specs(breast_cancer, quiet):
@@ -196,7 +229,9 @@ def test_median_pruner_stops_weak_trials(breast_cancer, quiet):
     states = set(search.cv_results_["state"])
     assert "COMPLETE" in states
     pruned = search.cv_results_[search.cv_results_["state"] == "PRUNED"]
+    assert len(pruned) > 0
     assert pruned["note"].str.startswith("pruned after fold").all()
+    assert pruned["mean_test_score"].isna().all()  # a pruned trial has no score
 
 
 # ----------------------------------------------------------------- fallbacks
