@@ -251,10 +251,10 @@ class ClassWeightRule:
         n_classes = proba.shape[1]
         log_p = np.log(np.clip(proba, _EPS, None))
         w = np.zeros(n_classes)
-        fast = getattr(self.metric, "threshold_curve", None) is not None and hasattr(
-            self.metric, "_from_confusion"
-        )
-        grid = np.linspace(-3.0, 3.0, 25 if fast else 9)
+        # A metric with a vectorised binary curve is cheap to call; a user's
+        # scorer may not be, so it gets a coarser grid.
+        cheap = self.metric.threshold_curve(*np.zeros((4, 1))) is not None
+        grid = np.linspace(-3.0, 3.0, 25 if cheap else 9)
 
         def score(weights):
             return self.metric.score_labels(y, np.argmax(log_p + weights, axis=1), n_classes)

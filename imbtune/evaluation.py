@@ -182,24 +182,27 @@ def _score_rows(problem, y, proba, rule):
     return problem.metric.score_proba(y, proba, problem.pos)
 
 
-def fit_decision(problem, oof, y, calibration, threshold="auto"):
-    """Calibrator and rule fitted on the given OOF rows."""
+def fit_decision(problem, oof, y, calibration, threshold="auto", with_rule=True):
+    """Calibrator and rule fitted on the given OOF rows (rule None if not asked)."""
     calibrator = Calibrator(calibration, pos=problem.pos).fit(oof, y)
-    calibrated = calibrator.transform(oof)
+    if not with_rule:
+        return calibrator, None
     rule = make_rule(problem.rule_metric, problem.n_classes, problem.pos, threshold)
-    rule.fit(calibrated, y)
+    rule.fit(calibrator.transform(oof), y)
     return calibrator, rule
 
 
-def crossfit_scores(problem, oof, calibration, threshold="auto", observer=None):
+def crossfit_scores(problem, oof, calibration, threshold="auto"):
     """Per-fold scores of a calibration, each fold scored by a calibrator and
     rule fitted on the other folds' OOF rows. Returns (scores, briers)."""
     y = problem.y
     scores, briers = [], []
     for train, valid in problem.folds:
-        calibrator, rule = fit_decision(problem, oof[train], y[train], calibration, threshold)
-        if observer is not None:
-            observer(fit_rows=train, scored_rows=valid)
+        # A probability metric never reads the rule's labels: no rule to fit.
+        calibrator, rule = fit_decision(
+            problem, oof[train], y[train], calibration, threshold,
+            with_rule=problem.metric.needs_labels,
+        )
         proba = calibrator.transform(oof[valid])
         scores.append(_score_rows(problem, y[valid], proba, rule))
         briers.append(_brier(y[valid], proba))

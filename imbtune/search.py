@@ -184,8 +184,10 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
     ensemble_size : int, default=10
         Rounds of greedy ensemble selection over the out-of-fold
         probabilities of the 20 best trials (see :mod:`imbtune.ensemble`).
-        The selection is cross-fitted; if the ensemble's score beats the best
-        trial's, ``best_estimator_`` is that :class:`ImbalancedEnsemble`.
+        The selection is cross-fitted (each fold is blended with weights
+        chosen on the other folds); if that score beats the same procedure
+        choosing a single trial, ``best_estimator_`` is that
+        :class:`ImbalancedEnsemble`.
         ``1`` always returns the best single pipeline.
     pos_label : int, str or None, default=None
         Positive class of a binary problem; default the minority class.
@@ -209,8 +211,10 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
     best_params_ : dict
         The best trial's parameters plus its ``"calibration"``.
     best_score_ : float
-        Mean cross-fitted fold score of ``best_estimator_`` (the best
-        trial's, or the ensemble's when it was chosen).
+        Mean cross-fitted fold score of ``best_estimator_``: the best trial's,
+        or, when an ensemble was chosen, the ensemble's with its weights
+        cross-fitted too (so it may be below the best trial's, which is a
+        maximum over all trials on the same folds).
     ensemble_weights_ : dict
         Trial number -> weight of each member of ``best_estimator_``
         (``{best trial: 1.0}`` for a single pipeline).
@@ -478,6 +482,8 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         """The best trial's pipeline, or an ensemble of the best trials when its
         cross-fitted score is higher; fitted on all rows."""
         best_trial = study.best_trial
+        # Nothing else runs now: the refit may use every thread n_jobs allows.
+        problem.n_threads = n_threads_for(self.n_jobs)
         entries = {e[2]: e for e in top.best()}
         config = space.config_from_params(best_trial.params)
         if best_trial.number in entries:
@@ -511,14 +517,21 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         )
         if np.count_nonzero(weights) < 2:
             return None
-        # Honest score: fold k's rows blended with weights chosen on the others.
+        # Honest scores: fold k's rows blended with weights chosen on the other
+        # folds, against the same procedure picking one trial (one round). The
+        # best trial's own score is a maximum over every trial on these very
+        # folds, so it is not the fair yardstick.
         blended_cf = crossfit_ensemble_oof(
             oofs, problem.y, problem.folds, metric, problem.pos, self.ensemble_size
+        )
+        single_cf = crossfit_ensemble_oof(
+            oofs, problem.y, problem.folds, metric, problem.pos, rounds=1
         )
         calibration, means, fold_scores = choose_calibration(
             problem, blended_cf, calibrations
         )
-        if means[calibration] <= self.best_score_ + 1e-12:
+        _, single_means, _ = choose_calibration(problem, single_cf, calibrations)
+        if means[calibration] <= max(single_means.values()) + 1e-12:
             return None
         used = np.flatnonzero(weights)
         numbers = [entries[i][2] for i in used]

@@ -148,8 +148,10 @@ def test_no_row_is_scored_by_a_calibrator_or_rule_fitted_on_it(
     checked = []
     real_fit_decision = _REAL_FIT_DECISION
 
-    def recording_fit_decision(problem_, oof_rows, y_rows, calibration_, threshold="auto"):
-        calibrator, rule = real_fit_decision(problem_, oof_rows, y_rows, calibration_, threshold)
+    def recording_fit_decision(problem_, oof_rows, y_rows, calibration_, *args, **kwargs):
+        calibrator, rule = real_fit_decision(
+            problem_, oof_rows, y_rows, calibration_, *args, **kwargs
+        )
         fitted_on = row_ids(oof_rows)
         real_transform = calibrator.transform
 
