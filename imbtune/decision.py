@@ -100,7 +100,7 @@ class Calibrator:
     >>> p = np.array([[0.9, 0.1], [0.8, 0.2], [0.3, 0.7], [0.6, 0.4]])
     >>> y = np.array([0, 0, 1, 1])
     >>> Calibrator("isotonic", pos=1).fit(p, y).transform(p)[:, 1]
-    array([0. , 0. , 1. , 1. ])
+    array([0., 0., 1., 1.])
     """
 
     def __init__(self, method, pos=None):

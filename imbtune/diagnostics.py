@@ -120,7 +120,7 @@ def describe_imbalance(y):
         counts=series,
         imbalance_ratio=float(counts.max() / counts.min()),
         entropy=entropy,
-        normalized_entropy=entropy / np.log2(k),
+        normalized_entropy=float(entropy / np.log2(k)),
         gini=gini,
-        normalized_gini=gini / (1.0 - 1.0 / k),
+        normalized_gini=float(gini / (1.0 - 1.0 / k)),
     )

@@ -294,7 +294,7 @@ class ImbalancedPipeline(_DecisionClassifier):
     >>> clf = ImbalancedPipeline("logreg", resampler="smote",
     ...                          calibration="sigmoid", random_state=0).fit(X, y)
     >>> round(clf.threshold_, 2)
-    0.41
+    0.48
     >>> clf.predict(X.iloc[:3])
     array([1, 1, 1])
     """
