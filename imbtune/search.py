@@ -106,11 +106,22 @@ class _Budget:
         self.n_folds = n_folds
         self.reserve = 0.0
 
+    def refit_estimate(self, fit_time):
+        """Expected seconds to refit on all rows a trial whose fold fits took
+        ``fit_time`` in all: a refit sees n_folds / (n_folds - 1) times a
+        fold's rows, with a margin."""
+        return 1.3 * fit_time / (self.n_folds - 1)
+
     def update(self, top):
-        # A refit sees n_folds / (n_folds - 1) times a fold's rows; members of
-        # an ensemble are among the best few trials.
-        per_fold = [entry[4] / self.n_folds for entry in top]
-        self.reserve = 1.3 * self.n_folds / (self.n_folds - 1) * sum(per_fold)
+        # Time is kept for the best few trials' refits; the ensemble is then
+        # chosen among the trials whose refits fit in what is left.
+        self.reserve = sum(self.refit_estimate(entry[4]) for entry in top)
+
+    def remaining(self):
+        """Seconds left until ``timeout`` (infinite without one)."""
+        if self.timeout is None:
+            return np.inf
+        return self.start + self.timeout - time.monotonic()
 
     def deadline(self):
         if self.timeout is None:
@@ -458,7 +469,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         if self.refit:
             refit_start = time.monotonic()
             self.best_estimator_ = self._refit_best(
-                X, problem, classes, space, study, top, calibrations
+                X, problem, classes, space, study, top, calibrations, budget
             )
             self.refit_time_ = time.monotonic() - refit_start
         warn_notes(problem.notes)
@@ -478,9 +489,12 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
             random_state=seed,
         )
 
-    def _refit_best(self, X, problem, classes, space, study, top, calibrations):
+    def _refit_best(self, X, problem, classes, space, study, top, calibrations, budget):
         """The best trial's pipeline, or an ensemble of the best trials when its
-        cross-fitted score is higher; fitted on all rows."""
+        cross-fitted score is higher; fitted on all rows.
+
+        Only trials whose refits are expected to end before ``timeout`` (next
+        to the best trial's own) are candidate members."""
         best_trial = study.best_trial
         # Nothing else runs now: the refit may use every thread n_jobs allows.
         problem.n_threads = n_threads_for(self.n_jobs)
@@ -490,7 +504,17 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
             oof = entries[best_trial.number][3]
         else:  # not run in this process (a resumed study)
             oof = out_of_fold(problem, config, notes=problem.notes)
-        members = [e for e in top.best() if e[2] != best_trial.number]
+        left = budget.remaining() - budget.refit_estimate(
+            entries[best_trial.number][4] if best_trial.number in entries else 0.0
+        )
+        members = []
+        for entry in top.best():
+            if entry[2] == best_trial.number:
+                continue
+            cost = budget.refit_estimate(entry[4])
+            if cost <= left:  # a costlier trial is passed over, not the rest
+                members.append(entry)
+                left -= cost
         if self.ensemble_size > 1 and members:
             ensemble = self._select_ensemble(
                 X, problem, classes, space, study, [entries.get(best_trial.number)

@@ -24,6 +24,7 @@ from imbtune import (
     SearchFailedError,
     TrialFailedWarning,
 )
+import imbtune.search as search_module
 from imbtune.datasets import train_test_split_stratified
 from imbtune.metrics import pr_auc
 
@@ -155,6 +156,23 @@ def test_ensemble_of_trials_when_it_scores_higher(thyroid_mixed, quiet):
         np.testing.assert_array_equal(loaded.predict(X_test), search.predict(X_test))
     else:
         assert search.best_score_ == best_trial_score
+
+
+def test_ensemble_members_are_trials_whose_refit_fits_the_timeout(
+    thyroid_mixed, quiet, monkeypatch
+):
+    X, y = thyroid_mixed
+    kwargs = dict(scoring="pr_auc", n_trials=12, cv=3, random_state=0,
+                  classifiers=["lightgbm", "extra_trees", "logreg"])
+    free = ImbalancedSearchCV(**kwargs).fit(X, y)
+    assert len(free.ensemble_weights_) > 1  # with time to spare, an ensemble wins
+    # No time left after the search: only the best trial's refit is done.
+    monkeypatch.setattr(search_module._Budget, "remaining", lambda self: 0.0)
+    hurried = ImbalancedSearchCV(**kwargs).fit(X, y)
+    assert isinstance(hurried.best_estimator_, ImbalancedPipeline)
+    best = hurried.cv_results_.loc[hurried.best_index_, "trial"]
+    assert hurried.ensemble_weights_ == {best: 1.0}
+    assert hurried.best_params_ == free.best_params_
 
 
 def test_restricted_lists_and_user_specs(breast_cancer, quiet):
