@@ -117,6 +117,27 @@ def gmean(y_true, y_pred):
     return float(np.prod(recalls) ** (1.0 / len(recalls)))
 
 
+def _average_precision(is_pos, score):
+    """Average precision of a boolean target, as scikit-learn's
+    ``average_precision_score`` computes it (tied scores form one threshold),
+    without its input validation: the greedy ensemble calls it thousands of
+    times."""
+    is_pos = np.asarray(is_pos, dtype=bool)
+    score = np.asarray(score, dtype=float)
+    n_pos = np.count_nonzero(is_pos)
+    if n_pos == 0 or not np.all(np.isfinite(score)):
+        # scikit-learn's warning (no positives) or error (NaN/inf) is the answer
+        return float(average_precision_score(is_pos, score))
+    order = np.argsort(-score, kind="mergesort")
+    ranked = score[order]
+    # the last row of each run of equal scores closes a threshold
+    ends = np.r_[np.flatnonzero(np.diff(ranked)), len(ranked) - 1]
+    tps = np.cumsum(is_pos[order])[ends]
+    precision = tps / (ends + 1.0)
+    recall_gain = np.diff(tps, prepend=0) / n_pos
+    return float(np.sum(recall_gain * precision))
+
+
 def pr_auc(y_true, y_score, *, labels=None, pos_label=None):
     """Area under the precision-recall curve (average precision).
 
@@ -153,7 +174,7 @@ def pr_auc(y_true, y_score, *, labels=None, pos_label=None):
     if y_score.ndim == 1:
         if pos_label is None:
             pos_label = labels[-1]
-        return float(average_precision_score(y_true == pos_label, y_score))
+        return _average_precision(y_true == pos_label, y_score)
     if y_score.shape[1] != len(labels):
         raise ValueError(
             f"y_score has {y_score.shape[1]} columns but there are {len(labels)} "
@@ -162,9 +183,9 @@ def pr_auc(y_true, y_score, *, labels=None, pos_label=None):
     if len(labels) == 2:
         pos_label = labels[-1] if pos_label is None else pos_label
         column = int(np.flatnonzero(labels == pos_label)[0])
-        return float(average_precision_score(y_true == pos_label, y_score[:, column]))
+        return _average_precision(y_true == pos_label, y_score[:, column])
     scores = [
-        average_precision_score(y_true == label, y_score[:, k])
+        _average_precision(y_true == label, y_score[:, k])
         for k, label in enumerate(labels)
         if np.any(y_true == label)
     ]
@@ -281,9 +302,9 @@ class _PRAUCMetric(Metric):
     def score_proba(self, y, proba, pos):
         n_classes = proba.shape[1]
         if n_classes == 2:
-            return float(average_precision_score(y == pos, proba[:, pos]))
+            return _average_precision(y == pos, proba[:, pos])
         scores = [
-            average_precision_score(y == k, proba[:, k])
+            _average_precision(y == k, proba[:, k])
             for k in range(n_classes)
             if np.any(y == k)
         ]

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from imblearn.metrics import geometric_mean_score
 from sklearn.linear_model import LogisticRegression
@@ -21,6 +21,7 @@ from imbtune.metrics import (
     macro_f1,
     pr_auc,
 )
+from imbtune.metrics import _average_precision
 
 
 def test_label_metrics_match_reference_implementations():
@@ -109,3 +110,21 @@ def test_get_scorer_in_sklearn(breast_cancer):
         assert 0.85 < scores.mean() <= 1.0, name
     with pytest.raises(ValueError, match="Unknown imbtune metric"):
         get_scorer("accuracy")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    labels=st.lists(st.booleans(), min_size=2, max_size=60),
+    data=st.data(),
+)
+def test_fast_average_precision_equals_scikit_learn(labels, data):
+    is_pos = np.array(labels)
+    assume(is_pos.any())
+    # few distinct values, so that ties (one threshold for several rows) are common
+    scores = np.array(data.draw(st.lists(
+        st.sampled_from([0.0, 0.1, 0.25, 0.5, 0.5000001, 0.9, 1.0]),
+        min_size=len(labels), max_size=len(labels),
+    )))
+    assert _average_precision(is_pos, scores) == pytest.approx(
+        average_precision_score(is_pos, scores), abs=1e-12
+    )
