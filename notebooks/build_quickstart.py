@@ -1,8 +1,15 @@
 """Write notebooks/quickstart.ipynb from the cells below (without outputs).
 
-Run ``python notebooks/build_quickstart.py`` after editing a cell, then
-execute the notebook (``jupyter nbconvert --execute --inplace`` or the test
-``tests/test_notebooks.py``, which runs it with a short budget).
+Run ``python notebooks/build_quickstart.py`` after editing a cell (it writes
+the notebook without outputs), then execute it in place so that the committed
+copy shows its figures::
+
+    IMBTUNE_DATA_DIR=../shared/datasets python -c "import nbclient, nbformat; \
+    nb = nbformat.read('notebooks/quickstart.ipynb', 4); \
+    nbclient.NotebookClient(nb, timeout=600).execute(); \
+    nbformat.write(nb, 'notebooks/quickstart.ipynb')"
+
+``tests/test_notebooks.py`` executes it with a 20-second budget.
 """
 
 from pathlib import Path
