@@ -184,25 +184,15 @@ def test_no_row_is_scored_by_a_calibrator_or_rule_fitted_on_it(
     assert sum(checked) == n  # every row was scored exactly once
 
 
-def _honest_reference(problem, oof, calibration):
-    """Each fold scored by a calibrator and rule fitted on the other folds."""
+def _fold_scores(problem, oof, calibration, leaky=False):
+    """Each fold scored by a calibrator and rule fitted on the other folds
+    (honest), or, with ``leaky=True``, on the very fold it scores."""
     scores = []
     for train, valid in problem.folds:
-        cal = Calibrator(calibration, problem.pos).fit(oof[train], problem.y[train])
+        fit_rows = valid if leaky else train
+        cal = Calibrator(calibration, problem.pos).fit(oof[fit_rows], problem.y[fit_rows])
         rule = make_rule(problem.rule_metric, problem.n_classes, problem.pos)
-        rule.fit(cal.transform(oof[train]), problem.y[train])
-        pred = rule.predict(cal.transform(oof[valid]))
-        scores.append(problem.metric.score_labels(problem.y[valid], pred, problem.n_classes))
-    return scores
-
-
-def _in_sample(problem, oof, calibration):
-    """The leaky version: each fold's decision fitted on the fold it scores."""
-    scores = []
-    for _, valid in problem.folds:
-        cal = Calibrator(calibration, problem.pos).fit(oof[valid], problem.y[valid])
-        rule = make_rule(problem.rule_metric, problem.n_classes, problem.pos)
-        rule.fit(cal.transform(oof[valid]), problem.y[valid])
+        rule.fit(cal.transform(oof[fit_rows]), problem.y[fit_rows])
         pred = rule.predict(cal.transform(oof[valid]))
         scores.append(problem.metric.score_labels(problem.y[valid], pred, problem.n_classes))
     return scores
@@ -220,8 +210,8 @@ def test_reported_score_is_not_computed_on_the_rows_that_chose_the_threshold(
     rng = np.random.RandomState(0)
     oof = rng.dirichlet(np.ones(n_classes), n)  # pure noise
     reported, _ = crossfit_scores(problem, oof, calibration)
-    np.testing.assert_allclose(reported, _honest_reference(problem, oof, calibration))
-    leaky = np.mean(_in_sample(problem, oof, calibration))
+    np.testing.assert_allclose(reported, _fold_scores(problem, oof, calibration))
+    leaky = np.mean(_fold_scores(problem, oof, calibration, leaky=True))
     chance = np.mean(reported)
     assert leaky > chance + 0.05
     assert chance < 0.55
