@@ -212,7 +212,9 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         Seed of the folds, the sampler and every model: with an int and
         ``n_jobs=1`` the same call gives the same study.
     verbose : int, default=0
-        0: silent; 1: a progress bar; 2: a log line per trial.
+        0: silent; 1: a progress bar (a log line per trial instead where
+        Optuna has no bar: ``n_trials=None`` with ``n_jobs > 1``); 2: a log
+        line per trial.
 
     Attributes
     ----------
@@ -423,7 +425,10 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         budget = _Budget(self.timeout, len(folds))
         top = _TopTrials(_ENSEMBLE_CANDIDATES)
         objective = self._objective(problem, space, calibrations, budget, top)
-        level = optuna.logging.INFO if self.verbose >= 2 else optuna.logging.ERROR
+        # Optuna draws no bar for a timeout-only search run in parallel.
+        bar = self.verbose == 1 and not (self.n_trials is None and n_parallel > 1)
+        log_trials = self.verbose >= 2 or (self.verbose == 1 and not bar)
+        level = optuna.logging.INFO if log_trials else optuna.logging.ERROR
         with _optuna_verbosity(level), warnings.catch_warnings():
             # TPE's multivariate/group options and the progress bar are marked
             # experimental by Optuna; they are what a conditional space needs.
@@ -445,7 +450,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
                 n_jobs=n_parallel,
                 catch=(Exception,),
                 callbacks=[_stop_when_expired(budget)],
-                show_progress_bar=self.verbose == 1,
+                show_progress_bar=bar,
             )
         self.search_time_ = time.monotonic() - budget.start
         self.study_ = study

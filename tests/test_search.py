@@ -1,5 +1,6 @@
 """imbtune.ImbalancedSearchCV as a user calls it."""
 
+import logging
 import pickle
 import time
 import warnings
@@ -234,6 +235,25 @@ def test_parallel_trials(breast_cancer, quiet):
     X, y = breast_cancer
     search = ImbalancedSearchCV(n_trials=6, n_jobs=2, **FAST).fit(X, y)
     assert (search.cv_results_["state"] == "COMPLETE").sum() == 6
+
+
+def test_verbose_timeout_search_in_parallel_logs_trials(breast_cancer):
+    # Optuna has no progress bar for a timeout-only search with n_jobs > 1:
+    # verbose=1 then shows a line per trial instead of Optuna's warning.
+    X, y = breast_cancer
+    lines = []
+    handler = logging.Handler()
+    handler.emit = lambda record: lines.append(record.getMessage())
+    logger = logging.getLogger("optuna")
+    logger.addHandler(handler)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            ImbalancedSearchCV(n_trials=None, timeout=4, n_jobs=2, verbose=1, **FAST).fit(X, y)
+    finally:
+        logger.removeHandler(handler)
+    assert not [w for w in caught if "progress bar" in str(w.message)]
+    assert any(line.startswith("Trial 0 finished") for line in lines)
 
 
 def test_median_pruner_stops_weak_trials(breast_cancer, quiet):
