@@ -99,3 +99,18 @@ def test_boosters_stop_at_the_deadline(name):
     with pytest.raises(DeadlineExceeded):
         model.fit(X, y, **fit_params)
     assert time.monotonic() - start < 5
+
+
+def test_lightgbm_categorical_settings_follow_the_leaf_size():
+    # LightGBM's defaults (many-vs-many splits above 4 categories, 100 rows per
+    # category group) cost 0.03 CV PR-AUC on thyroid_sick_raw; see the spec.
+    X, y, mask = _data()
+    spec = CLASSIFIERS["lightgbm"]
+    model, fit_params = spec.build({"min_child_samples": 7}, FitContext(y, 2, mask))
+    assert model.get_params()["min_data_per_group"] == 7
+    assert model.get_params()["max_cat_to_onehot"] == 8
+    model.fit(X, y, **fit_params)
+    assert model.booster_.params["max_cat_to_onehot"] == 8
+    # A user's own value wins.
+    model, _ = spec.build({"max_cat_to_onehot": 4}, FitContext(y, 2, mask))
+    assert model.get_params()["max_cat_to_onehot"] == 4
