@@ -278,8 +278,9 @@ class _LightGBM(ClassifierSpec):
         # more than 4 categories get many-vs-many splits, regularised and
         # needing 100 rows per group. With a few thousand rows and a rare class
         # that hides what a 5-valued column says (thyroid_sick_raw: CV PR-AUC
-        # 0.94 -> 0.97). Up to 8 categories are split one-vs-rest, as in the
-        # XGBoost spec, and a group needs as many rows as a leaf.
+        # 0.94 -> 0.97, benchmarks/results/lightgbm_categories.md). Up to 8
+        # categories are split one-vs-rest, as in the XGBoost spec, and a group
+        # needs as many rows as a leaf.
         params.setdefault("min_data_per_group", params.get("min_child_samples", 20))
         params.setdefault("max_cat_to_onehot", 8)
         model = LGBMClassifier(

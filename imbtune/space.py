@@ -114,9 +114,8 @@ PORTFOLIO = [
     },
     {
         # Leaves down to 5 rows, for small minorities. Chosen on datasets
-        # outside the benchmark (5-fold PR-AUC of each start point): best of
-        # the portfolio on sick_euthyroid and ozone_level, second on
-        # german_credit.
+        # outside the comparison (benchmarks/start_points.py): best start
+        # point on sick_euthyroid and ozone_level, second on german_credit.
         "resampler": "none",
         "classifier": "lightgbm",
         "lightgbm__n_estimators": 400,
