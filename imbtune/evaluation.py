@@ -211,7 +211,7 @@ def crossfit_scores(problem, oof, calibration, threshold="auto"):
 
 def _proxy(problem, y, proba):
     """Fold score used for pruning, before the folds' decisions can be
-    cross-fitted: the best score any rule fitted on the fold could reach."""
+    cross-fitted: the score of a rule fitted on that fold itself."""
     if not problem.metric.needs_labels:
         return problem.metric.score_proba(y, proba, problem.pos)
     rule = make_rule(problem.rule_metric, problem.n_classes, problem.pos).fit(proba, y)

@@ -242,8 +242,9 @@ class ImbalancedPipeline(_DecisionClassifier):
         Calibration fitted on the OOF probabilities.
     threshold : "auto" or float, default="auto"
         Binary only: ``"auto"`` picks the threshold on the OOF probabilities
-        that maximises ``scoring`` (macro-F1 for a probability metric); a
-        float fixes it. Multiclass problems tune per-class weights instead.
+        that maximises ``scoring`` (macro-F1 for a probability metric),
+        averaged over neighbouring cuts (see :class:`imbtune.decision.ThresholdRule`);
+        a float fixes it. Multiclass problems tune per-class weights instead.
     scoring : str or callable, default="macro_f1"
         Metric of the decision rule and of :meth:`score`.
     pos_label : int, str or None, default=None

@@ -73,12 +73,50 @@ def test_threshold_rule_finds_the_best_cut(rows, name):
         return
     metric = get_metric(name)
     proba = np.column_stack([1 - p, p])
-    rule = ThresholdRule(metric, pos=1).fit(proba, y)
+    rule = ThresholdRule(metric, pos=1, smoothing=0).fit(proba, y)
     cuts = np.r_[np.unique(p), np.inf]
     brute = max(metric.score_labels(y, (p >= c).astype(int), 2) for c in cuts)
     achieved = metric.score_labels(y, rule.predict(proba), 2)
     assert achieved == pytest.approx(brute)
     assert rule.score_ == pytest.approx(brute)
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 30).map(lambda v: v / 30), st.booleans()),
+        min_size=2,
+        max_size=80,
+    ),
+    st.sampled_from([1, 2, 3]),
+)
+def test_threshold_rule_maximises_the_smoothed_curve(rows, smoothing):
+    """The rule takes the cut whose score averaged over the cuts within
+    ``smoothing`` rows of it is highest (ties in the probabilities make cuts
+    sparse), and reports the unsmoothed score of that cut."""
+    p = np.array([r[0] for r in rows])
+    y = np.array([int(r[1]) for r in rows])
+    if y.min() == y.max():
+        return
+    metric = get_metric("macro_f1")
+    proba = np.column_stack([1 - p, p])
+    rule = ThresholdRule(metric, pos=1, smoothing=smoothing).fit(proba, y)
+    # Option j predicts positive for the j highest distinct values.
+    cuts = np.r_[np.inf, np.unique(p)[::-1]]
+    curve = np.array([metric.score_labels(y, (p >= c).astype(int), 2) for c in cuts])
+    rows_above = np.array([np.sum(p >= c) for c in cuts])
+    smoothed = np.array([
+        curve[np.abs(rows_above - rows_above[j]) <= smoothing].mean()
+        for j in range(len(cuts))
+    ])
+    chosen = int(np.sum(cuts[1:] >= rule.threshold_))
+    assert smoothed[chosen] == pytest.approx(smoothed.max())
+    assert rule.score_ == pytest.approx(curve[chosen])
+
+
+def test_threshold_rule_smooths_by_default():
+    """Search and pipelines build their rule through make_rule: smoothed."""
+    rule = make_rule(get_metric("macro_f1"), 2, 1)
+    assert isinstance(rule, ThresholdRule) and rule.smoothing == 2
 
 
 def test_threshold_rule_positive_class_zero():

@@ -213,7 +213,9 @@ def test_reported_score_is_not_computed_on_the_rows_that_chose_the_threshold(
     np.testing.assert_allclose(reported, _fold_scores(problem, oof, calibration))
     leaky = np.mean(_fold_scores(problem, oof, calibration, leaky=True))
     chance = np.mean(reported)
-    assert leaky > chance + 0.05
+    # The threshold's smoothing shrinks what fitting on the scored rows gains
+    # (binary, no calibration: 0.050 instead of 0.060), but does not remove it.
+    assert leaky > chance + 0.03
     assert chance < 0.55
 
 
