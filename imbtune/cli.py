@@ -74,8 +74,12 @@ def summarize_search(search, X_test, y_test, out=None):
             f"{c!r}: {w:.2f}" for c, w in zip(best.classes_, best.class_weights_, strict=True)
         )
         print(f"  class weights {weights}", file=out)
+    n_folds = len(best.cv_scores_) // search.n_repeats_
+    folds = f"{n_folds} folds" + (
+        f" x {search.n_repeats_} repetitions" if search.n_repeats_ > 1 else ""
+    )
     print(
-        f"Cross-validated {search.scoring} (cross-fitted): "
+        f"Cross-validated {search.scoring} (cross-fitted, {folds}): "
         f"{search.best_score_:.3f} +/- {np.std(best.cv_scores_):.3f}",
         file=out,
     )

@@ -78,10 +78,14 @@ def greedy_weights(oofs, y, groups, metric, pos, rounds=10):
 
 def crossfit_ensemble_oof(oofs, y, folds, metric, pos, rounds=10):
     """Ensemble OOF probabilities whose fold-``k`` rows use weights selected
-    on the other folds."""
+    on the other folds whose rows lie in fold ``k``'s training part (with
+    repeated folds, those of the same repetition: another repetition holds
+    the same rows again)."""
     blended = np.zeros_like(oofs[0])
-    for k, (_, valid) in enumerate(folds):
-        others = [v for j, (_, v) in enumerate(folds) if j != k]
+    for k, (train, valid) in enumerate(folds):
+        others = [
+            v for j, (_, v) in enumerate(folds) if j != k and np.isin(v, train).all()
+        ]
         weights = greedy_weights(oofs, y, others, metric, pos, rounds)
         blended[valid] = np.tensordot(weights, oofs[:, valid], axes=1)
     return blended

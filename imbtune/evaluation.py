@@ -6,10 +6,12 @@ fixed folds of a :class:`Problem`:
 1. per fold, the training part is encoded (cached per fold), resampled,
    and the model fitted on it; the validation part is only encoded and
    predicted -- no validation row ever reaches a resampler or a model fit;
-2. the out-of-fold (OOF) probabilities of every training row are gathered;
+2. the out-of-fold (OOF) probabilities of every training row are gathered,
+   once per repetition when the K-fold is repeated (as the search does on
+   small tables, where one partition's luck decides too much);
 3. for each calibration, every fold is scored with a calibrator and a
-   decision rule fitted on the OOF rows of the *other* folds
-   (cross-fitting), so no row is scored by a rule fitted on it;
+   decision rule fitted on the OOF rows of the *other* folds of its
+   repetition (cross-fitting), so no row is scored by a rule fitted on it;
 4. the calibration with the best mean fold score is the trial's (ties go
    to the lower Brier score), and its final calibrator and rule are fitted
    on all OOF rows, as the refit will do.
@@ -62,6 +64,31 @@ class PipelineConfig:
         )
 
 
+def fold_repeats(folds, n_rows):
+    """Repetition index of each split: consecutive splits whose validation
+    parts partition the rows form one repetition of K-fold."""
+    repeats = []
+    covered = np.zeros(n_rows, dtype=int)
+    repeat = 0
+    for _, valid in folds:
+        if covered.all():
+            covered[:] = 0
+            repeat += 1
+        np.add.at(covered, valid, 1)
+        repeats.append(repeat)
+        if (covered > 1).any():
+            break
+    if not np.all(covered == 1):
+        raise ValueError(
+            "imbtune needs every row in exactly one validation fold of each "
+            "repetition (a K-fold partition, possibly repeated) to gather "
+            f"out-of-fold scores; {int(np.sum(covered != 1))} rows are not. Use "
+            "KFold/StratifiedKFold-style splitters (or their Repeated* versions), "
+            "not ShuffleSplit."
+        )
+    return repeats
+
+
 def decision_metric(metric):
     """The metric a decision rule optimises: the scoring itself if it scores
     labels, else macro-F1 (a probability metric does not pick a threshold)."""
@@ -78,7 +105,8 @@ class Problem:
     y : ndarray of int
         Encoded labels ``0..n_classes-1``.
     folds : list of (train_indices, validation_indices)
-        Fixed cross-validation splits.
+        Fixed cross-validation splits: one K-fold partition of the rows, or
+        several in a row (repeated K-fold).
     metric : Metric
         The scoring.
     pos : int or None
@@ -87,12 +115,32 @@ class Problem:
         Seed of every resampler and model.
     n_threads : int
         Threads per model fit.
+
+    Attributes
+    ----------
+    n_repeats : int
+        Repetitions of K-fold in ``folds``.
+    oof_y : ndarray of int
+        Labels of the out-of-fold rows: ``y`` once per repetition. An OOF
+        array holds one block of ``len(y)`` rows per repetition, each row
+        predicted by the model of the fold that held it out.
+    oof_folds : list of (train_indices, validation_indices)
+        ``folds`` in OOF rows: split ``k`` of repetition ``r`` shifted by
+        ``r * len(y)``. A decision fitted on a split's training part and
+        scored on its validation part never sees a scored row.
     """
 
     def __init__(self, X, y, folds, metric, pos, random_state, n_threads=1):
         self.X = X
         self.y = y
         self.folds = folds
+        repeats = fold_repeats(folds, len(y))
+        self.n_repeats = repeats[-1] + 1
+        self.oof_y = np.tile(y, self.n_repeats)
+        self.oof_folds = [
+            (r * len(y) + train, r * len(y) + valid)
+            for r, (train, valid) in zip(repeats, folds, strict=True)
+        ]
         self.metric = metric
         self.n_classes = int(y.max()) + 1
         self.pos = pos
@@ -195,9 +243,9 @@ def fit_decision(problem, oof, y, calibration, threshold="auto", with_rule=True)
 def crossfit_scores(problem, oof, calibration, threshold="auto"):
     """Per-fold scores of a calibration, each fold scored by a calibrator and
     rule fitted on the other folds' OOF rows. Returns (scores, briers)."""
-    y = problem.y
+    y = problem.oof_y
     scores, briers = [], []
-    for train, valid in problem.folds:
+    for train, valid in problem.oof_folds:
         # A probability metric never reads the rule's labels: no rule to fit.
         calibrator, rule = fit_decision(
             problem, oof[train], y[train], calibration, threshold,
@@ -219,10 +267,12 @@ def _proxy(problem, y, proba):
 
 
 def out_of_fold(problem, config, deadline=None, report=None, notes=None):
-    """OOF probabilities of ``config``; ``report(step, value)`` after each fold."""
+    """OOF probabilities of ``config`` (one block of rows per repetition of
+    the folds, see :class:`Problem`); ``report(step, value)`` after each fold."""
     impute = config.needs_impute()
-    oof = np.zeros((len(problem.y), problem.n_classes))
+    oof = np.zeros((len(problem.oof_y), problem.n_classes))
     for k, (train, valid) in enumerate(problem.folds):
+        rows = problem.oof_folds[k][1]
         X_train, X_valid, mask = problem.encoded_fold(k, impute)
         model = fit_final_model(
             config,
@@ -235,9 +285,9 @@ def out_of_fold(problem, config, deadline=None, report=None, notes=None):
             deadline,
             notes,
         )
-        oof[valid] = predict_proba_full(model, X_valid, problem.n_classes)
+        oof[rows] = predict_proba_full(model, X_valid, problem.n_classes)
         if report is not None:
-            report(k, _proxy(problem, problem.y[valid], oof[valid]))
+            report(k, _proxy(problem, problem.y[valid], oof[rows]))
     return oof
 
 
@@ -268,7 +318,7 @@ def evaluate(problem, config, calibrations=CALIBRATIONS, deadline=None, report=N
     oof = out_of_fold(problem, config, deadline=deadline, report=report, notes=notes)
     fit_time = time.perf_counter() - start
     chosen, means, fold_scores = choose_calibration(problem, oof, calibrations, threshold)
-    calibrator, rule = fit_decision(problem, oof, problem.y, chosen, threshold)
+    calibrator, rule = fit_decision(problem, oof, problem.oof_y, chosen, threshold)
     problem.notes.update(notes)
     return TrialResult(
         score=means[chosen],

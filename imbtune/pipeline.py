@@ -10,7 +10,7 @@ import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedKFold
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -21,6 +21,7 @@ from .evaluation import (
     Problem,
     crossfit_scores,
     fit_decision,
+    fold_repeats,
     fit_final_model,
     out_of_fold,
     predict_proba_full,
@@ -49,23 +50,35 @@ def seed_from(random_state):
     return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
 
 
-def make_folds(cv, X, y, classes, seed):
-    """Fixed (train, validation) index pairs for ``cv``; checks class counts."""
+def make_folds(cv, X, y, classes, seed, n_repeats=1):
+    """Fixed (train, validation) index pairs for ``cv``; checks class counts.
+
+    An int ``cv`` gives stratified shuffled K-fold, repeated ``n_repeats``
+    times with fresh shuffles. A splitter or an iterable of splits must give
+    one or more K-fold partitions in a row (``RepeatedStratifiedKFold``
+    does): every row in exactly one validation fold of each repetition.
+    """
     if isinstance(cv, numbers.Integral):
         if cv < 2:
             raise ValueError(f"cv must be at least 2 folds; got cv={cv}.")
         check_class_counts(y, classes, int(cv))
-        splitter = StratifiedKFold(n_splits=int(cv), shuffle=True, random_state=seed)
+        if n_repeats == 1:
+            splitter = StratifiedKFold(n_splits=int(cv), shuffle=True, random_state=seed)
+        else:
+            splitter = RepeatedStratifiedKFold(
+                n_splits=int(cv), n_repeats=int(n_repeats), random_state=seed
+            )
         return [(tr, va) for tr, va in splitter.split(np.zeros(len(y)), y)]
     if hasattr(cv, "split"):
         if hasattr(cv, "get_n_splits"):
-            check_class_counts(y, classes, cv.get_n_splits(X, y))
+            # A repeated splitter's count covers every repetition.
+            n_splits = cv.get_n_splits(X, y) // getattr(cv, "n_repeats", 1)
+            check_class_counts(y, classes, n_splits)
         folds = [(np.asarray(tr), np.asarray(va)) for tr, va in cv.split(X, y)]
     else:
         folds = [(np.asarray(tr), np.asarray(va)) for tr, va in cv]
     if len(folds) < 2:
         raise ValueError(f"cv must produce at least 2 splits; got {len(folds)}.")
-    covered = np.zeros(len(y), dtype=int)
     for train, valid in folds:
         missing = np.setdiff1d(np.arange(len(classes)), np.unique(y[train]))
         if len(missing):
@@ -73,14 +86,7 @@ def make_folds(cv, X, y, classes, seed):
                 f"A training fold of cv holds no row of class(es) "
                 f"{list(classes[missing])}; use a stratified splitter."
             )
-        covered[valid] += 1
-    if not np.all(covered == 1):
-        raise ValueError(
-            "imbtune needs every row in exactly one validation fold (a K-fold "
-            "partition) to gather out-of-fold scores; "
-            f"{int(np.sum(covered != 1))} rows are not. Use KFold/StratifiedKFold-"
-            "style splitters, not ShuffleSplit."
-        )
+    fold_repeats(folds, len(y))
     return folds
 
 
@@ -140,7 +146,7 @@ class _DecisionClassifier(ClassifierMixin, BaseEstimator):
         self.classes_ = classes
         self.oof_proba_ = oof
         self.calibrator_, self.rule_ = fit_decision(
-            problem, oof, problem.y, self.calibration, self.threshold
+            problem, oof, problem.oof_y, self.calibration, self.threshold
         )
         if cv_scores is None:
             cv_scores, _ = crossfit_scores(problem, oof, self.calibration, self.threshold)
@@ -250,7 +256,9 @@ class ImbalancedPipeline(_DecisionClassifier):
     pos_label : int, str or None, default=None
         Positive class of a binary problem; default the minority class.
     cv : int, splitter or iterable, default=5
-        Folds for the OOF probabilities (stratified and shuffled for an int).
+        Folds for the OOF probabilities (stratified and shuffled for an int);
+        a repeated splitter such as ``RepeatedStratifiedKFold`` gives every
+        row one OOF probability per repetition.
     n_jobs : int, default=None
         Threads for the model fits (None = 1, -1 = all cores).
     random_state : int, RandomState or None, default=None
@@ -273,11 +281,12 @@ class ImbalancedPipeline(_DecisionClassifier):
         Binary problems: the positive class.
     class_weights_ : ndarray
         Multiclass problems: weights ``w_c`` of the rule ``argmax(w_c p_c)``.
-    oof_proba_ : ndarray of shape (n_samples, n_classes)
-        Out-of-fold probabilities (before calibration).
+    oof_proba_ : ndarray of shape (n_samples * n_repeats, n_classes)
+        Out-of-fold probabilities (before calibration), one block of
+        ``n_samples`` rows per repetition of the folds.
     cv_scores_ : list of float
-        Per-fold scores, each fold scored with a calibrator and rule fitted on
-        the other folds.
+        Per-fold scores (of every repetition), each fold scored with a
+        calibrator and rule fitted on the other folds of its repetition.
     n_features_in_ : int
         Number of input columns.
     feature_names_in_ : ndarray of str

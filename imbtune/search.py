@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import contextlib
+import numbers
 import threading
 import time
 import warnings
@@ -13,6 +14,7 @@ import numpy as np
 import optuna
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.model_selection import RepeatedStratifiedKFold
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -100,17 +102,18 @@ class _Budget:
     refit of the best trials is expected to take, so that ``fit`` as a whole
     ends close to ``timeout``."""
 
-    def __init__(self, timeout, n_folds):
+    def __init__(self, timeout, folds, n_rows):
         self.start = time.monotonic()
         self.timeout = timeout
-        self.n_folds = n_folds
+        # A refit fits once on all rows; the fold fits together saw this many
+        # times as many rows (K - 1 for one K-fold).
+        self.fold_rows = sum(len(train) for train, _ in folds) / n_rows
         self.reserve = 0.0
 
     def refit_estimate(self, fit_time):
         """Expected seconds to refit on all rows a trial whose fold fits took
-        ``fit_time`` in all: a refit sees n_folds / (n_folds - 1) times a
-        fold's rows, with a margin."""
-        return 1.3 * fit_time / (self.n_folds - 1)
+        ``fit_time`` in all, with a margin."""
+        return 1.3 * fit_time / self.fold_rows
 
     def update(self, top):
         # Time is kept for the best few trials' refits; the ensemble is then
@@ -184,6 +187,12 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         ``fit`` returns within a few seconds of ``timeout``.
     cv : int, splitter or iterable, default=5
         Folds, fixed for the whole study (stratified and shuffled for an int).
+        A splitter may repeat its partition (``RepeatedStratifiedKFold``).
+    n_repeats : int, default=1
+        With an int ``cv``: how many times the stratified K-fold is repeated
+        with fresh shuffles. Every trial is scored on every repetition, so a
+        score depends less on how one partition happened to fall, at the
+        cost of as many more fits per trial.
     sampler : {"tpe", "random", "gp", "cmaes"} or optuna sampler, default="tpe"
         Optuna sampler; ``"tpe"`` is multivariate TPE over the conditional
         space.
@@ -245,6 +254,9 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         Binary problems: the best pipeline's decision threshold.
     n_trials_ : int
         Number of trials run.
+    n_repeats_ : int
+        Repetitions of the K-fold the trials were scored on (``cv_results_``
+        has a ``split<k>_test_score`` column for each of their folds).
     refit_time_ : float
         Seconds spent refitting the best pipeline.
     n_features_in_ : int
@@ -284,6 +296,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         n_trials=50,
         timeout=None,
         cv=5,
+        n_repeats=1,
         sampler="tpe",
         pruner=None,
         warm_start=True,
@@ -302,6 +315,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         self.n_trials = n_trials
         self.timeout = timeout
         self.cv = cv
+        self.n_repeats = n_repeats
         self.sampler = sampler
         self.pruner = pruner
         self.warm_start = warm_start
@@ -342,6 +356,17 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
                 f"got {self.calibrations!r}."
             )
         return calibrations
+
+    def _resolve_repeats(self):
+        if not isinstance(self.n_repeats, numbers.Integral) or self.n_repeats < 1:
+            raise ValueError(f"n_repeats must be a positive int; got {self.n_repeats!r}.")
+        if not isinstance(self.cv, numbers.Integral) and self.n_repeats != 1:
+            raise ValueError(
+                f"n_repeats={self.n_repeats} only applies to an int cv; with a "
+                "splitter, pass a repeated one instead, such as "
+                "RepeatedStratifiedKFold(n_splits=5, n_repeats=3)."
+            )
+        return int(self.n_repeats)
 
     def _make_sampler(self, seed, n_parallel):
         if not isinstance(self.sampler, str):
@@ -407,11 +432,19 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         counts = np.bincount(y_encoded)
         pos = resolve_pos_label(self.pos_label, classes, counts)
         seed = seed_from(self.random_state)
-        folds = make_folds(self.cv, frame, y_encoded, classes, seed)
+        n_repeats = self._resolve_repeats()
+        folds = make_folds(self.cv, frame, y_encoded, classes, seed, n_repeats)
+        # The pipelines it returns rebuild these very folds if refitted.
+        self._pipeline_cv = self.cv
+        if n_repeats > 1:
+            self._pipeline_cv = RepeatedStratifiedKFold(
+                n_splits=int(self.cv), n_repeats=n_repeats, random_state=seed
+            )
         if hasattr(metric, "resolve"):
             metric.resolve(y_encoded, len(classes))
         n_parallel = n_threads_for(self.n_jobs)
         problem = Problem(frame, y_encoded, folds, metric, pos, seed, n_threads=1)
+        self.n_repeats_ = problem.n_repeats
         space = SearchSpace(
             self.resamplers,
             self.classifiers,
@@ -422,7 +455,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         )
         space.warn()
 
-        budget = _Budget(self.timeout, len(folds))
+        budget = _Budget(self.timeout, folds, len(y_encoded))
         top = _TopTrials(_ENSEMBLE_CANDIDATES)
         objective = self._objective(problem, space, calibrations, budget, top)
         # Optuna draws no bar for a timeout-only search run in parallel.
@@ -490,7 +523,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
             calibration=calibration,
             scoring=self.scoring,
             pos_label=self.pos_label,
-            cv=self.cv,
+            cv=self._pipeline_cv,
             random_state=seed,
         )
 
@@ -540,9 +573,9 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
     def _select_ensemble(self, X, problem, classes, space, study, entries, calibrations):
         metric = selection_metric(problem.metric)
         oofs = np.stack([e[3] for e in entries])
-        groups = [valid for _, valid in problem.folds]
+        groups = [valid for _, valid in problem.oof_folds]
         weights = greedy_weights(
-            oofs, problem.y, groups, metric, problem.pos, self.ensemble_size
+            oofs, problem.oof_y, groups, metric, problem.pos, self.ensemble_size
         )
         if np.count_nonzero(weights) < 2:
             return None
@@ -551,10 +584,11 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         # best trial's own score is a maximum over every trial on these very
         # folds, so it is not the fair yardstick.
         blended_cf = crossfit_ensemble_oof(
-            oofs, problem.y, problem.folds, metric, problem.pos, self.ensemble_size
+            oofs, problem.oof_y, problem.oof_folds, metric, problem.pos,
+            self.ensemble_size,
         )
         single_cf = crossfit_ensemble_oof(
-            oofs, problem.y, problem.folds, metric, problem.pos, rounds=1
+            oofs, problem.oof_y, problem.oof_folds, metric, problem.pos, rounds=1
         )
         calibration, means, fold_scores = choose_calibration(
             problem, blended_cf, calibrations
@@ -572,7 +606,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
             calibration=calibration,
             scoring=self.scoring,
             pos_label=self.pos_label,
-            cv=self.cv,
+            cv=self._pipeline_cv,
             random_state=problem.random_state,
         )
         validate_data(ensemble, X, skip_check_array=True, reset=True)

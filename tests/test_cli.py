@@ -14,6 +14,7 @@ def test_demo_runs_and_prints_a_summary(capsys):
     assert "imbalance ratio" in out
     assert "Best pipeline" in out and "classifier" in out and "calibration" in out
     assert "threshold    predict 1 when P(1) >=" in out
+    assert "Cross-validated macro_f1 (cross-fitted, 5 folds" in out
     assert "Held-out (450 rows never seen by the search)" in out
     assert "pr_auc" in out and "macro_f1" in out
 

@@ -54,3 +54,32 @@ def test_each_fold_is_blended_with_weights_chosen_without_it():
         np.testing.assert_array_equal(again[valid], blended[valid])
     # and rows are convex combinations of the candidates
     np.testing.assert_allclose(blended.sum(axis=1), 1.0)
+
+
+def test_repeated_folds_are_blended_without_their_rows_in_any_repetition():
+    """With repeated K-fold the OOF rows hold every row once per repetition:
+    fold k's weights must come from the other folds *of its repetition*, as
+    the same rows come back in every other repetition."""
+    oofs, y, _ = _candidates(seed=2, n=600)
+    n, n_repeats = len(y), 2
+    folds = []
+    for r in range(n_repeats):
+        splitter = StratifiedKFold(4, shuffle=True, random_state=10 + r)
+        folds += [(r * n + t, r * n + v) for t, v in splitter.split(y, y)]
+    stacked = np.concatenate([oofs] * n_repeats, axis=1)
+    # Each repetition's copies differ a little, as refitted models would.
+    stacked = np.clip(stacked + np.random.RandomState(0).normal(0, 0.05, stacked.shape),
+                      0.01, 0.99)
+    stacked /= stacked.sum(axis=2, keepdims=True)
+    y_stacked = np.tile(y, n_repeats)
+    metric = get_metric("pr_auc")
+    blended = crossfit_ensemble_oof(stacked, y_stacked, folds, metric, pos=1, rounds=8)
+    for k, (_, valid) in enumerate(folds):
+        rows = valid % n  # the original rows of this fold
+        y_changed = y.copy()
+        y_changed[rows] = np.random.RandomState(k).permutation(y[rows])
+        y_changed[rows[:5]] = 1 - y_changed[rows[:5]]
+        again = crossfit_ensemble_oof(
+            stacked, np.tile(y_changed, n_repeats), folds, metric, pos=1, rounds=8
+        )
+        np.testing.assert_array_equal(again[valid], blended[valid])

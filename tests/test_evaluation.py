@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedKFold
 
 import imbtune.evaluation as evaluation
 from imbtune.classifiers import ClassifierSpec
@@ -68,7 +68,7 @@ def _ids(rows, reference):
     return set(ids[same].tolist())
 
 
-def _problem(n, minority, n_splits, n_classes, seed, scoring="macro_f1"):
+def _problem(n, minority, n_splits, n_classes, seed, scoring="macro_f1", n_repeats=1):
     rng = np.random.RandomState(seed)
     y = np.zeros(n, int)
     y[:minority] = 1
@@ -78,7 +78,13 @@ def _problem(n, minority, n_splits, n_classes, seed, scoring="macro_f1"):
     X = pd.DataFrame({"row_id": np.arange(n, dtype=float),
                       "signal": y + rng.normal(size=n),
                       "noise": rng.normal(size=n)})
-    folds = list(StratifiedKFold(n_splits, shuffle=True, random_state=seed).split(X, y))
+    if n_repeats == 1:
+        splitter = StratifiedKFold(n_splits, shuffle=True, random_state=seed)
+    else:
+        splitter = RepeatedStratifiedKFold(
+            n_splits=n_splits, n_repeats=n_repeats, random_state=seed
+        )
+    folds = list(splitter.split(X, y))
     metric = get_metric(scoring)
     pos = 1 if n_classes == 2 else None
     return Problem(X, y, folds, metric, pos, random_state=seed)
@@ -92,13 +98,15 @@ def _problem(n, minority, n_splits, n_classes, seed, scoring="macro_f1"):
     n_classes=st.sampled_from([2, 3]),
     resampler=st.sampled_from(["none", "random_over", "random_under", "smote", "tomek", "enn"]),
     seed=st.integers(0, 10_000),
+    n_repeats=st.integers(1, 2),
 )
 # SMOTE here interpolates a synthetic row to an integer row_id (86, a validation row)
-@example(n=142, minority=16, n_splits=2, n_classes=3, resampler="smote", seed=1)
+@example(n=142, minority=16, n_splits=2, n_classes=3, resampler="smote", seed=1,
+         n_repeats=1)
 def test_validation_rows_never_reach_a_resampler_or_a_model_fit(
-    n, minority, n_splits, n_classes, resampler, seed
+    n, minority, n_splits, n_classes, resampler, seed, n_repeats
 ):
-    problem = _problem(n, minority, n_splits, n_classes, seed)
+    problem = _problem(n, minority, n_splits, n_classes, seed, n_repeats=n_repeats)
     token = f"{seed}-{resampler}-{n}-{n_splits}"
     SEEN.clear()
     # record what enters the resampler, then run the real one
@@ -145,11 +153,16 @@ def test_validation_rows_never_reach_a_resampler_or_a_model_fit(
     calibration=st.sampled_from(["none", "sigmoid", "isotonic"]),
     scoring=st.sampled_from(["macro_f1", "pr_auc", "balanced_accuracy"]),
     seed=st.integers(0, 10_000),
+    n_repeats=st.integers(1, 3),
 )
 def test_no_row_is_scored_by_a_calibrator_or_rule_fitted_on_it(
-    n, n_splits, n_classes, calibration, scoring, seed, monkeypatch
+    n, n_splits, n_classes, calibration, scoring, seed, n_repeats, monkeypatch
 ):
-    problem = _problem(n, 12, n_splits, n_classes, seed, scoring=scoring)
+    """Also with repeated K-fold, where every row is out of fold once per
+    repetition: a decision fitted on one repetition's other folds has never
+    seen a scored row, in any repetition."""
+    problem = _problem(n, 12, n_splits, n_classes, seed, scoring=scoring,
+                       n_repeats=n_repeats)
     config = PipelineConfig("none", {}, ClassifierSpec(
         "rec", RecordingClassifier("unused", n), weighting=None, native_categorical=True
     ), {})
@@ -180,8 +193,8 @@ def test_no_row_is_scored_by_a_calibrator_or_rule_fitted_on_it(
     with monkeypatch.context() as patch:  # undone after each hypothesis example
         patch.setattr(evaluation, "fit_decision", recording_fit_decision)
         scores, _ = crossfit_scores(problem, oof, calibration)
-    assert len(scores) == n_splits
-    assert sum(checked) == n  # every row was scored exactly once
+    assert len(scores) == n_splits * n_repeats
+    assert sum(checked) == n * n_repeats  # every row scored once per repetition
 
 
 def _fold_scores(problem, oof, calibration, leaky=False, exact=False):
@@ -258,3 +271,35 @@ def test_encoded_folds_are_cached_per_imputation(thyroid_mixed):
     b = problem.encoded_fold(0, impute=True)
     assert np.isnan(a[0]).any() and not np.isnan(b[0]).any()
     assert b[0].shape[1] > a[0].shape[1]  # missing indicators
+
+
+class FingerprintClassifier(ClassifierMixin, BaseEstimator):
+    """Predicts, for every row, a number that identifies its training rows."""
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        ids = np.asarray(X)[:, 0]
+        self.print_ = float(np.sum(np.sin(ids + 1.0)) % 1.0) * 0.9 + 0.05
+        return self
+
+    def predict_proba(self, X):
+        p = np.full(len(X), self.print_)
+        return np.column_stack([1 - p, p])
+
+
+def test_repeated_folds_give_one_block_of_oof_rows_per_repetition():
+    problem = _problem(90, 15, 3, 2, seed=4, n_repeats=3)
+    assert problem.n_repeats == 3 and len(problem.folds) == 9
+    np.testing.assert_array_equal(problem.oof_y, np.tile(problem.y, 3))
+    config = PipelineConfig("none", {}, ClassifierSpec(
+        "print", FingerprintClassifier(), weighting=None, native_categorical=True
+    ), {})
+    oof = evaluation.out_of_fold(problem, config)
+    assert oof.shape == (270, 2)
+    for k, (train, valid) in enumerate(problem.folds):
+        expected = FingerprintClassifier().fit(problem.X.to_numpy()[train], problem.y[train])
+        block = k // 3  # RepeatedStratifiedKFold: the 3 folds of a repetition in a row
+        np.testing.assert_allclose(oof[block * 90 + valid, 1], expected.print_)
+        np.testing.assert_array_equal(problem.oof_folds[k][1], block * 90 + valid)
+    result = evaluate(problem, config, calibrations=["none"])
+    assert len(result.fold_scores) == 9

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from imblearn.under_sampling import NearMiss
 from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedKFold
 
 from imbtune import FallbackWarning, ImbalancedPipeline, InsufficientMinorityError
 from imbtune.metrics import macro_f1
@@ -139,6 +139,30 @@ def test_custom_folds_are_used():
     folds = list(StratifiedKFold(4, shuffle=True, random_state=1).split(X, y))
     clf = ImbalancedPipeline("logreg", cv=folds, random_state=0).fit(X, y)
     assert len(clf.cv_scores_) == 4
+
+
+def test_repeated_folds():
+    X, y = small_imbalanced()
+    cv = RepeatedStratifiedKFold(n_splits=3, n_repeats=2, random_state=0)
+    clf = ImbalancedPipeline("logreg", cv=cv, random_state=0).fit(X, y)
+    assert len(clf.cv_scores_) == 6
+    assert clf.oof_proba_.shape == (2 * len(y), 2)
+    # each repetition's block holds every row once, from different fold models
+    first, second = clf.oof_proba_[: len(y)], clf.oof_proba_[len(y):]
+    assert not np.allclose(first, second)
+    np.testing.assert_allclose(first, ImbalancedPipeline(
+        "logreg", cv=list(cv.split(X, y))[:3], random_state=0).fit(X, y).oof_proba_)
+
+
+def test_folds_must_partition_the_rows_in_each_repetition():
+    X, y = small_imbalanced()
+    folds = list(StratifiedKFold(3, shuffle=True, random_state=1).split(X, y))
+    with pytest.raises(ValueError, match="exactly one validation fold of each repetition"):
+        # a repetition cut short
+        ImbalancedPipeline("logreg", cv=folds + folds[:2]).fit(X, y)
+    with pytest.raises(ValueError, match="exactly one validation fold of each repetition"):
+        # the same rows twice in one repetition
+        ImbalancedPipeline("logreg", cv=[folds[0], folds[0], folds[1], folds[2]]).fit(X, y)
 
 
 def test_no_warning_on_clean_fit():

@@ -12,6 +12,7 @@ import pytest
 import scipy.sparse as sp
 from imblearn.under_sampling import NearMiss
 from optuna.distributions import FloatDistribution, IntDistribution
+from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedKFold
 from sklearn.neighbors import KNeighborsClassifier
 
 from imbtune import (
@@ -117,6 +118,40 @@ def test_refit_matches_the_best_trial_and_pickles(breast_cancer, quiet):
     assert again.threshold_ == pytest.approx(best.threshold_)
     loaded = pickle.loads(pickle.dumps(search))
     np.testing.assert_array_equal(loaded.predict_proba(X), search.predict_proba(X))
+
+
+def test_repeated_folds_score_every_trial_on_every_repetition(breast_cancer, quiet):
+    X, y = breast_cancer
+    search = ImbalancedSearchCV(n_trials=4, ensemble_size=1, n_repeats=2, **FAST).fit(X, y)
+    assert search.n_repeats_ == 2
+    splits = [f"split{k}_test_score" for k in range(6)]
+    assert "split6_test_score" not in search.cv_results_
+    best = search.best_estimator_
+    assert best.cv_scores_ == search.cv_results_.loc[search.best_index_, splits].tolist()
+    assert search.best_score_ == pytest.approx(np.mean(best.cv_scores_))
+    # the refit pipeline carries the search's folds: refitting it reproduces them
+    assert isinstance(best.cv, RepeatedStratifiedKFold)
+    again = ImbalancedPipeline(**best.get_params()).fit(X, y)
+    assert again.cv_scores_ == pytest.approx(best.cv_scores_)
+    np.testing.assert_allclose(again.predict_proba(X), best.predict_proba(X))
+    # its first repetition is the K-fold of n_repeats=1: the same fold scores
+    once = ImbalancedSearchCV(n_trials=4, ensemble_size=1, n_repeats=1, **FAST).fit(X, y)
+    assert once.n_repeats_ == 1 and "split3_test_score" not in once.cv_results_
+    pd.testing.assert_frame_equal(
+        once.cv_results_[splits[:3]], search.cv_results_[splits[:3]]
+    )
+    assert not np.allclose(search.cv_results_[splits[:3]], search.cv_results_[splits[3:]])
+
+
+def test_a_repeated_splitter_decides_its_own_repetitions(quiet):
+    X, y = small_imbalanced()
+    for cv, expected in [(StratifiedKFold(3, shuffle=True, random_state=0), 1),
+                         (RepeatedStratifiedKFold(n_splits=3, n_repeats=2), 2)]:
+        search = ImbalancedSearchCV(n_trials=2, classifiers=["logreg"], cv=cv,
+                                    random_state=0).fit(X, y)
+        assert search.n_repeats_ == expected
+        assert f"split{3 * expected - 1}_test_score" in search.cv_results_
+        assert f"split{3 * expected}_test_score" not in search.cv_results_
 
 
 def test_timeout_is_honoured(thyroid_mixed, quiet):
@@ -368,6 +403,9 @@ def test_bad_data(make, error, match):
         (dict(pruner="hyperband"), "Unknown pruner 'hyperband'"),
         (dict(classifiers=[]), "at least one classifier"),
         (dict(cv=1), "cv must be at least 2"),
+        (dict(n_repeats=0), "n_repeats must be a positive int"),
+        (dict(n_repeats="many"), "n_repeats must be a positive int"),
+        (dict(cv=StratifiedKFold(3), n_repeats=2), "only applies to an int cv"),
     ],
 )
 def test_bad_parameters(kwargs, match):
