@@ -143,6 +143,19 @@ def test_repeated_folds_score_every_trial_on_every_repetition(breast_cancer, qui
     assert not np.allclose(search.cv_results_[splits[:3]], search.cv_results_[splits[3:]])
 
 
+def test_auto_repeats_small_tables_only(quiet):
+    sizes = [100, 500, 1999, 2000, 5000, 50_000]
+    assert [search_module.auto_repeats(n) for n in sizes] == [3, 3, 3, 1, 1, 1]
+    X, y = small_imbalanced()
+    search = ImbalancedSearchCV(n_trials=2, classifiers=["logreg"], cv=3,
+                                random_state=0).fit(X, y)
+    assert search.n_repeats_ == 3  # 300 rows
+    assert isinstance(search.best_estimator_.cv, RepeatedStratifiedKFold)
+    search = ImbalancedSearchCV(n_trials=2, classifiers=["logreg"], cv=3,
+                                random_state=0).fit(*small_imbalanced(n=2000, minority=100))
+    assert search.n_repeats_ == 1 and search.best_estimator_.cv == 3
+
+
 def test_a_repeated_splitter_decides_its_own_repetitions(quiet):
     X, y = small_imbalanced()
     for cv, expected in [(StratifiedKFold(3, shuffle=True, random_state=0), 1),
@@ -403,8 +416,8 @@ def test_bad_data(make, error, match):
         (dict(pruner="hyperband"), "Unknown pruner 'hyperband'"),
         (dict(classifiers=[]), "at least one classifier"),
         (dict(cv=1), "cv must be at least 2"),
-        (dict(n_repeats=0), "n_repeats must be a positive int"),
-        (dict(n_repeats="many"), "n_repeats must be a positive int"),
+        (dict(n_repeats=0), "n_repeats must be 'auto' or a positive int"),
+        (dict(n_repeats="many"), "n_repeats must be 'auto' or a positive int"),
         (dict(cv=StratifiedKFold(3), n_repeats=2), "only applies to an int cv"),
     ],
 )
