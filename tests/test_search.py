@@ -38,7 +38,10 @@ FAST = dict(classifiers=["logreg", "lightgbm"], cv=3, random_state=0)
 def test_binary_mixed_data_search(thyroid_mixed, quiet):
     X, y = thyroid_mixed
     X_train, X_test, y_train, y_test = train_test_split_stratified(X, y, random_state=0)
-    search = ImbalancedSearchCV(scoring="pr_auc", n_trials=8, **FAST).fit(X_train, y_train)
+    # ensemble_size=1: the best trial itself (an ensemble has its own test)
+    search = ImbalancedSearchCV(scoring="pr_auc", n_trials=8, ensemble_size=1,
+                                **FAST).fit(X_train, y_train)
+    assert search.n_repeats_ == 3  # 675 training rows: repeated K-fold by default
     results = search.cv_results_
     assert isinstance(results, pd.DataFrame) and len(results) == 8
     for column in ["trial", "state", "mean_test_score", "std_test_score",
@@ -109,8 +112,10 @@ def test_refit_matches_the_best_trial_and_pickles(breast_cancer, quiet):
     search = ImbalancedSearchCV(n_trials=4, ensemble_size=1, **FAST).fit(X, y)
     assert search.ensemble_weights_ == {search.cv_results_.loc[search.best_index_, "trial"]: 1.0}
     best = search.best_estimator_
+    n_splits = 3 * search.n_repeats_  # 569 rows: 3 repetitions of 3 folds
+    assert n_splits == 9
     assert best.cv_scores_ == search.cv_results_.loc[
-        search.best_index_, [f"split{k}_test_score" for k in range(3)]
+        search.best_index_, [f"split{k}_test_score" for k in range(n_splits)]
     ].tolist()
     # the same pipeline fitted from scratch reproduces the refit
     again = ImbalancedPipeline(**best.get_params()).fit(X, y)
