@@ -21,8 +21,8 @@ from .evaluation import (
     Problem,
     crossfit_scores,
     fit_decision,
-    fold_repeats,
     fit_final_model,
+    fold_repeats,
     out_of_fold,
     predict_proba_full,
 )
