@@ -449,3 +449,16 @@ def test_no_warnings_on_a_clean_numeric_search(breast_cancer):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         _search(resamplers=["none", "random_over", "smote"]).fit(X, y)
+
+
+def test_refit_time_is_estimated_from_the_rows_the_fold_fits_saw():
+    """A refit fits once on all rows; the fold fits of a trial saw K - 1 times
+    as many rows per repetition of the K-fold."""
+    y = np.r_[np.zeros(80, int), np.ones(20, int)]
+    X = pd.DataFrame({"a": np.arange(100.0)})
+    once = search_module.make_folds(5, X, y, np.array([0, 1]), seed=0, n_repeats=1)
+    thrice = search_module.make_folds(5, X, y, np.array([0, 1]), seed=0, n_repeats=3)
+    # 5 fold fits of 80 rows (4 x the rows) took 4 s: a refit takes about 1 s
+    assert search_module._Budget(None, once, 100).refit_estimate(4.0) == pytest.approx(1.3)
+    # 15 fold fits of 80 rows (12 x the rows) took 12 s: again about 1 s
+    assert search_module._Budget(None, thrice, 100).refit_estimate(12.0) == pytest.approx(1.3)
