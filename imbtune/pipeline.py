@@ -50,6 +50,15 @@ def seed_from(random_state):
     return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
 
 
+def stratified_splitter(n_splits, seed, n_repeats=1):
+    """The shuffled stratified K-fold of an int ``cv``, repeated ``n_repeats`` times."""
+    if n_repeats == 1:
+        return StratifiedKFold(n_splits=int(n_splits), shuffle=True, random_state=seed)
+    return RepeatedStratifiedKFold(
+        n_splits=int(n_splits), n_repeats=int(n_repeats), random_state=seed
+    )
+
+
 def make_folds(cv, X, y, classes, seed, n_repeats=1):
     """Fixed (train, validation) index pairs for ``cv``; checks class counts.
 
@@ -62,12 +71,7 @@ def make_folds(cv, X, y, classes, seed, n_repeats=1):
         if cv < 2:
             raise ValueError(f"cv must be at least 2 folds; got cv={cv}.")
         check_class_counts(y, classes, int(cv))
-        if n_repeats == 1:
-            splitter = StratifiedKFold(n_splits=int(cv), shuffle=True, random_state=seed)
-        else:
-            splitter = RepeatedStratifiedKFold(
-                n_splits=int(cv), n_repeats=int(n_repeats), random_state=seed
-            )
+        splitter = stratified_splitter(cv, seed, n_repeats)
         return [(tr, va) for tr, va in splitter.split(np.zeros(len(y)), y)]
     if hasattr(cv, "split"):
         if hasattr(cv, "get_n_splits"):

@@ -14,7 +14,6 @@ import numpy as np
 import optuna
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.model_selection import RepeatedStratifiedKFold
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -36,6 +35,7 @@ from .pipeline import (
     make_folds,
     n_threads_for,
     seed_from,
+    stratified_splitter,
     warn_notes,
 )
 from .resamplers import RESAMPLERS
@@ -471,9 +471,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         # The pipelines it returns rebuild these very folds if refitted.
         self._pipeline_cv = self.cv
         if n_repeats > 1:
-            self._pipeline_cv = RepeatedStratifiedKFold(
-                n_splits=int(self.cv), n_repeats=n_repeats, random_state=seed
-            )
+            self._pipeline_cv = stratified_splitter(self.cv, seed, n_repeats)
         if hasattr(metric, "resolve"):
             metric.resolve(y_encoded, len(classes))
         n_parallel = n_threads_for(self.n_jobs)
