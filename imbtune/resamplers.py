@@ -238,6 +238,29 @@ class _Chain:
         return X, y
 
 
+class _Adasyn:
+    """ADASYN that adds no rows, rather than failing, when its request is so
+    small that every minority row's share rounds to zero (a ratio close to
+    the fold's own class balance)."""
+
+    def __init__(self, sampler, notes):
+        self.sampler = sampler
+        self.notes = notes
+
+    def fit_resample(self, X, y):
+        try:
+            return self.sampler.fit_resample(X, y)
+        except ValueError as exc:
+            if "No samples will be generated" not in str(exc):
+                raise
+            self.notes.add(
+                "adasyn: the requested ratio asked for so few rows that each "
+                "minority row's share rounded to none; that fold was left as it "
+                "is. Raise the ratio to generate rows."
+            )
+            return X, y
+
+
 class _OnOneHotView:
     """Run a selection sampler on a one-hot, standardised view; keep original rows.
 
@@ -416,10 +439,13 @@ RESAMPLERS = {
         _Builtin(
             "adasyn",
             {"ratio": _RATIO, "n_neighbors": _K},
-            lambda t, p, ctx: ADASYN(
-                sampling_strategy=t,
-                n_neighbors=p["n_neighbors"],
-                random_state=ctx.random_state,
+            lambda t, p, ctx: _Adasyn(
+                ADASYN(
+                    sampling_strategy=t,
+                    n_neighbors=p["n_neighbors"],
+                    random_state=ctx.random_state,
+                ),
+                ctx.notes,
             ),
             kind="over",
             defaults={"n_neighbors": 5},

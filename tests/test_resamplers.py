@@ -124,3 +124,19 @@ def test_user_spec_and_lookup_errors():
         get_resampler_spec("smoot")
     with pytest.raises(TypeError, match="fit_resample"):
         get_resampler_spec(3.0)
+
+
+def test_adasyn_asked_for_almost_nothing_leaves_the_fold_as_it_is():
+    # Pima-like balance: a ratio of 0.01 asks for 3 new rows, and ADASYN's
+    # per-row shares of 3 among 130 minority rows all round to zero; imblearn
+    # raises, imbtune keeps the fold and says why.
+    X, y, mask = _fold([370, 130], seed=1)
+    ctx = ResampleContext(y, 2, mask, random_state=0)
+    sampler = RESAMPLERS["adasyn"].build({"ratio": 0.01, "n_neighbors": 5}, ctx)
+    X_res, y_res = sampler.fit_resample(X, y)
+    np.testing.assert_array_equal(X_res, X)
+    np.testing.assert_array_equal(y_res, y)
+    assert any("adasyn" in note and "rounded" in note for note in ctx.notes)
+    # a real request still generates rows
+    sampler = RESAMPLERS["adasyn"].build({"ratio": 0.5, "n_neighbors": 5}, ctx)
+    assert np.bincount(sampler.fit_resample(X, y)[1])[1] > 130
