@@ -149,15 +149,15 @@ def test_repeated_folds_score_every_trial_on_every_repetition(breast_cancer, qui
 
 
 def test_auto_repeats_small_tables_only(quiet):
-    sizes = [100, 500, 1999, 2000, 5000, 50_000]
-    assert [search_module.auto_repeats(n) for n in sizes] == [3, 3, 3, 1, 1, 1]
+    sizes = [100, 500, 2829, 3999, 4000, 50_000]
+    assert [search_module.auto_repeats(n) for n in sizes] == [3, 3, 3, 3, 1, 1]
     X, y = small_imbalanced()
     search = ImbalancedSearchCV(n_trials=2, classifiers=["logreg"], cv=3,
                                 random_state=0).fit(X, y)
     assert search.n_repeats_ == 3  # 300 rows
     assert isinstance(search.best_estimator_.cv, RepeatedStratifiedKFold)
     search = ImbalancedSearchCV(n_trials=2, classifiers=["logreg"], cv=3,
-                                random_state=0).fit(*small_imbalanced(n=2000, minority=100))
+                                random_state=0).fit(*small_imbalanced(n=4000, minority=200))
     assert search.n_repeats_ == 1 and search.best_estimator_.cv == 3
 
 
