@@ -19,9 +19,11 @@ four.
         --seeds 0 1 --repeats 1 3
     python benchmarks/cv_repeats.py hypothyroid sick_euthyroid telco_churn \\
         abalone wine_quality --seeds 0 --repeats 1 3
+    python benchmarks/cv_repeats.py hypothyroid sick_euthyroid telco_churn \\
+        abalone wine_quality --seeds 1 --repeats 1 3
 
 (about 64 minutes on two cores for the first three, under 2,000 training
-rows; 42 for the last, 2,372 to 3,750 rows).
+rows; 42 for each of the last two, 2,372 to 3,750 rows).
 
 Raw records go to ``results/raw/cv_repeats.jsonl`` (a rerun skips the
 finished ones), the summary to ``results/cv_repeats.md``;

@@ -67,8 +67,9 @@ def auto_repeats(n_rows):
     datasets outside ``compare.py``'s four, 120 s per search, against one
     K-fold: on 229 to 1,581 training rows, held-out PR-AUC +0.012 on average
     over 16 (dataset, seed) cases (standard error 0.007) and macro-F1 +0.001;
-    on 2,372 to 3,750 rows (23 to 106 rare rows in a validation fold),
-    better in 9 of 10 cases (PR-AUC +0.017 over 5, macro-F1 +0.002 over 5).
+    on 2,372 to 3,750 rows (23 to 106 rare rows in a validation fold), the
+    same: PR-AUC +0.012 over 10 cases (standard error 0.004; 8 up, 2 down),
+    macro-F1 level (+0.000 over 10; 5 up, 4 down).
 
     Examples
     --------
