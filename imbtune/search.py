@@ -241,6 +241,17 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         120 s), but not better models: held-out PR-AUC -0.006 on average
         (standard error 0.004), macro-F1 +0.003 (0.005)
         (``benchmarks/results/pruning.md``), so it is not the default.
+    max_trial_time : "auto", float or None, default=None
+        Longest a trial may run, in seconds. After each fold a trial's
+        duration is projected from its folds so far; once the projection
+        passes the limit the trial stops there, as pruned, with a note in
+        ``cv_results_`` (one slow candidate, such as a 300-tree forest behind
+        SMOTE-ENN, can otherwise eat a third of a short budget). The limit
+        never stops a trial while none has completed, so a search always has
+        a result. ``"auto"``: with a ``timeout``, the larger of an eighth of
+        ``timeout`` and twice the median duration of the completed trials;
+        without one, no limit (so an ``n_trials`` search stays reproducible).
+        ``None``: no limit.
     warm_start : bool, default=True
         Start with a small portfolio of strong default pipelines.
     ensemble_size : int, default=10
@@ -341,6 +352,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         n_repeats="auto",
         sampler="tpe",
         pruner=None,
+        max_trial_time=None,
         warm_start=True,
         ensemble_size=10,
         pos_label=None,
@@ -360,6 +372,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         self.n_repeats = n_repeats
         self.sampler = sampler
         self.pruner = pruner
+        self.max_trial_time = max_trial_time
         self.warm_start = warm_start
         self.ensemble_size = ensemble_size
         self.pos_label = pos_label
@@ -390,6 +403,16 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
             isinstance(self.timeout, int | float) and self.timeout > 0
         ):
             raise ValueError(f"timeout must be a positive number of seconds or None; got {self.timeout!r}.")
+        limit = self.max_trial_time
+        if not (
+            limit is None
+            or (isinstance(limit, str) and limit == "auto")
+            or (isinstance(limit, numbers.Real) and not isinstance(limit, bool) and limit > 0)
+        ):
+            raise ValueError(
+                "max_trial_time must be 'auto', a positive number of seconds or None; "
+                f"got {limit!r}."
+            )
         calibrations = list(self.calibrations)
         unknown = [c for c in calibrations if c not in CALIBRATIONS]
         if unknown or not calibrations:
@@ -668,12 +691,44 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         self.ensemble_weights_ = {n: float(w) for n, w in zip(numbers, weights[used], strict=True)}
         return ensemble
 
+    def _trial_time_limit(self, study):
+        """Seconds a new trial may run (see ``max_trial_time``), or None."""
+        if self.max_trial_time is None:
+            return None
+        done = [
+            t.duration.total_seconds()
+            for t in study.get_trials(
+                deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,)
+            )
+            if t.duration is not None
+        ]
+        if not done:
+            return None  # the first result is never cut short
+        if isinstance(self.max_trial_time, str):  # "auto"
+            if self.timeout is None:
+                return None
+            return max(self.timeout / 8, 2 * float(np.median(done)))
+        return float(self.max_trial_time)
+
     def _objective(self, problem, space, calibrations, budget, top):
+        n_folds = len(problem.folds)
+
         def objective(trial):
             config = space.suggest(trial)
+            limit = self._trial_time_limit(trial.study)
+            started = time.monotonic()
 
             def report(step, value):
                 trial.report(value, step)
+                if limit is not None:
+                    projected = (time.monotonic() - started) * n_folds / (step + 1)
+                    if projected > limit:
+                        trial.set_user_attr(
+                            "note",
+                            f"stopped after fold {step + 1}: on course for "
+                            f"{projected:.1f} s, over max_trial_time ({limit:.1f} s)",
+                        )
+                        raise optuna.TrialPruned()
                 if trial.should_prune():
                     note = f"pruned after fold {step + 1}"
                     if isinstance(trial.study.pruner, RepetitionPruner):

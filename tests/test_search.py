@@ -323,6 +323,68 @@ def test_median_pruner_stops_weak_trials(breast_cancer, quiet):
     assert pruned["mean_test_score"].isna().all()  # a pruned trial has no score
 
 
+def _slow_forest():
+    """A real forest big enough to be slow next to logistic regression."""
+    from sklearn.ensemble import RandomForestClassifier
+
+    return ClassifierSpec(
+        "big_forest", RandomForestClassifier(n_estimators=300, n_jobs=1), weighting=None
+    )
+
+
+def test_max_trial_time_stops_a_slow_trial_after_its_first_fold(breast_cancer, quiet):
+    X, y = breast_cancer
+    search = ImbalancedSearchCV(
+        n_trials=8, max_trial_time=0.3, classifiers=["logreg", _slow_forest()],
+        resamplers=["none"], cv=3, n_repeats=1, sampler="random", warm_start=False,
+        random_state=0,
+    ).fit(X, y)
+    results = search.cv_results_
+    first_complete = results.index[results["state"] == "COMPLETE"][0]
+    later = results.loc[first_complete + 1:]
+    slow = later[later["classifier"] == "big_forest"]
+    fast = later[later["classifier"] == "logreg"]
+    assert len(slow) > 0 and len(fast) > 0
+    assert (slow["state"] == "PRUNED").all()
+    assert slow["note"].str.match(
+        r"stopped after fold 1: on course for [\d.]+ s, over max_trial_time \(0\.3 s\)"
+    ).all()
+    for number in slow["trial"]:
+        assert list(search.study_.trials[number].intermediate_values) == [0]
+    assert (fast["state"] == "COMPLETE").all()
+    assert results.loc[search.best_index_, "state"] == "COMPLETE"
+
+
+def test_max_trial_time_never_stops_the_first_result(breast_cancer, quiet):
+    X, y = breast_cancer
+    search = ImbalancedSearchCV(
+        n_trials=3, max_trial_time=0.01, classifiers=[_slow_forest()],
+        resamplers=["none"], cv=3, n_repeats=1, warm_start=False, random_state=0,
+    ).fit(X, y)
+    assert search.cv_results_["state"].tolist() == ["COMPLETE", "PRUNED", "PRUNED"]
+    assert search.best_index_ == 0
+    assert search.predict(X).shape == y.shape
+
+
+def test_max_trial_time_auto_limit(breast_cancer, quiet):
+    X, y = breast_cancer
+    search = ImbalancedSearchCV(n_trials=3, max_trial_time="auto", **FAST).fit(X, y)
+    durations = [
+        t.duration.total_seconds() for t in search.study_.trials
+        if t.state == optuna.trial.TrialState.COMPLETE
+    ]
+    empty = optuna.create_study(direction="maximize")
+    # "auto" limits only a timed search: n_trials alone stays reproducible
+    assert search._trial_time_limit(search.study_) is None
+    search.set_params(timeout=80)
+    assert search._trial_time_limit(search.study_) == max(10.0, 2 * np.median(durations))
+    assert search._trial_time_limit(empty) is None  # nothing completed yet
+    search.set_params(max_trial_time=3)
+    assert search._trial_time_limit(search.study_) == 3.0
+    search.set_params(max_trial_time=None)
+    assert search._trial_time_limit(search.study_) is None
+
+
 # ----------------------------------------------------------------- fallbacks
 
 
@@ -422,6 +484,9 @@ def test_bad_data(make, error, match):
         (dict(classifiers=[]), "at least one classifier"),
         (dict(cv=1), "cv must be at least 2"),
         (dict(n_repeats=0), "n_repeats must be 'auto' or a positive int"),
+        (dict(max_trial_time=0), "max_trial_time must be 'auto', a positive number"),
+        (dict(max_trial_time="fast"), "max_trial_time must be 'auto', a positive number"),
+        (dict(max_trial_time=True), "max_trial_time must be 'auto', a positive number"),
         (dict(n_repeats="many"), "n_repeats must be 'auto' or a positive int"),
         (dict(cv=StratifiedKFold(3), n_repeats=2), "only applies to an int cv"),
     ],
