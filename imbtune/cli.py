@@ -41,13 +41,16 @@ def summarize_search(search, X_test, y_test, out=None):
     results = search.cv_results_
     row = results.iloc[search.best_index_]
     n_complete = int((results["state"] == "COMPLETE").sum())
+    members = getattr(best, "pipelines_", [best])
+    weights = getattr(best, "weights_", [1.0])
+    # An ensemble is not the best trial's pipeline: the header names a trial
+    # only when it is.
+    which = "" if len(members) > 1 else f"trial {int(row['trial'])}; "
     print(
-        f"\nBest pipeline (trial {int(row['trial'])}; {len(results)} trials, "
+        f"\nBest pipeline ({which}{len(results)} trials, "
         f"{n_complete} complete, {search.search_time_:.0f} s):",
         file=out,
     )
-    members = getattr(best, "pipelines_", [best])
-    weights = getattr(best, "weights_", [1.0])
     if len(members) > 1:
         trials = ", ".join(f"{n} ({w:.0%})" for n, w in search.ensemble_weights_.items())
         print(f"  an ensemble of trials {trials}, which scored higher than any one:",

@@ -31,3 +31,31 @@ def test_console_script_help():
         [sys.executable, "-m", "imbtune.cli", "--help"], capture_output=True, text=True, check=True
     ).stdout
     assert "demo" in out
+
+
+def test_summary_of_an_ensemble_names_its_trials(thyroid_mixed, quiet):
+    import io
+
+    from sklearn.model_selection import train_test_split
+
+    from imbtune import ImbalancedSearchCV
+    from imbtune.cli import summarize_search
+
+    X, y = thyroid_mixed
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.25, stratify=y, random_state=0
+    )
+    search = ImbalancedSearchCV(
+        scoring="pr_auc", n_trials=12, cv=3, random_state=0,
+        classifiers=["lightgbm", "extra_trees", "logreg"],
+    ).fit(X_train, y_train)
+    assert len(search.ensemble_weights_) > 1  # this study ends in an ensemble
+    out = io.StringIO()
+    summarize_search(search, X_test, y_test, out=out)
+    text = out.getvalue()
+    first = text.strip().splitlines()[0]
+    assert first.startswith("Best pipeline (12 trials") and "trial " not in first
+    trials = ", ".join(f"{n} ({w:.0%})" for n, w in search.ensemble_weights_.items())
+    assert f"an ensemble of trials {trials}" in text
+    assert text.count("classifier   ") == len(search.ensemble_weights_)
+    assert f"{search.best_score_:.3f} +/-" in text
