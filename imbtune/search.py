@@ -268,9 +268,10 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         (:class:`~imbtune.focus.FamilyFocusSampler`). Families close to the
         lead, and those not yet tried, stay in the draw. It is off by default
         because the trials it gives the leader do not make better models: on
-        eight datasets outside the comparison (750 to 3,750 training rows, 120 s) held-out scores moved
-        by -0.004 on average (standard error 0.004; PR-AUC -0.003, macro-F1
-        -0.005), 7 up and 7 down of 16 (``benchmarks/results/family_focus.md``).
+        eight datasets outside the comparison (750 to 3,750 training rows,
+        120 s) held-out scores moved by -0.004 on average (standard error
+        0.004; PR-AUC -0.003, macro-F1 -0.005), 7 up and 7 down of 16
+        (``benchmarks/results/family_focus.md``).
     warm_start : bool, default=True
         Start with a small portfolio of strong default pipelines.
     ensemble_size : int, default=10
