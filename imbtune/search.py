@@ -743,12 +743,17 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
 
         def objective(trial):
             config = space.suggest(trial)
+            notes = []
+
+            def add_note(text):  # a trial's notes add up: "a; b"
+                notes.append(text)
+                trial.set_user_attr("note", "; ".join(notes))
+
             drawn = getattr(trial.study.sampler, "redirected_", {}).get(trial.number)
             if drawn is not None:
-                trial.set_user_attr(
-                    "note",
+                add_note(
                     f"drawn as {drawn!r}, a classifier clearly behind; given to the "
-                    f"leading {config.classifier_spec.name!r} (family_focus)",
+                    f"leading {config.classifier_spec.name!r} (family_focus)"
                 )
             limit = self._trial_time_limit(trial.study)
             started = time.monotonic()
@@ -758,10 +763,9 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
                 if limit is not None:
                     projected = (time.monotonic() - started) * n_folds / (step + 1)
                     if projected > limit:
-                        trial.set_user_attr(
-                            "note",
+                        add_note(
                             f"stopped after fold {step + 1}: on course for "
-                            f"{projected:.1f} s, over max_trial_time ({limit:.1f} s)",
+                            f"{projected:.1f} s, over max_trial_time ({limit:.1f} s)"
                         )
                         raise optuna.TrialPruned()
                 if trial.should_prune():
@@ -771,18 +775,18 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
                             " (end of the first repetition: below the median of "
                             "earlier trials there)"
                         )
-                    trial.set_user_attr("note", note)
+                    add_note(note)
                     raise optuna.TrialPruned()
 
             if budget.expired():
-                trial.set_user_attr("note", "stopped: time budget reached")
+                add_note("stopped: time budget reached")
                 raise optuna.TrialPruned()
             try:
                 result = evaluate(
                     problem, config, calibrations, deadline=budget.deadline, report=report
                 )
             except DeadlineExceeded:
-                trial.set_user_attr("note", "stopped: time budget reached")
+                add_note("stopped: time budget reached")
                 raise optuna.TrialPruned() from None
             except optuna.TrialPruned:
                 raise
