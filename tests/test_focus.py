@@ -53,7 +53,7 @@ def test_a_close_or_noisy_family_and_an_unfinished_one_stay():
 
 
 class _Always(BaseSampler):
-    """Draws ``value`` for the family parameter, uniform floats otherwise."""
+    """Draws ``value`` for the family parameter and the lower bound of any other."""
 
     def __init__(self, value):
         self.value = value
