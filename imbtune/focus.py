@@ -142,7 +142,9 @@ class FamilyFocusSampler(BaseSampler):
 
     def sample_relative(self, study, trial, search_space):
         params = self.sampler.sample_relative(study, trial, search_space)
-        if self.param in params and self.param in search_space:
+        if self.param in params and isinstance(
+            search_space.get(self.param), optuna.distributions.CategoricalDistribution
+        ):
             params = dict(params)
             params[self.param] = self._focus(
                 study, trial, params[self.param], search_space[self.param].choices

@@ -3,7 +3,7 @@
 import numpy as np
 import optuna
 import pytest
-from optuna.distributions import CategoricalDistribution
+from optuna.distributions import CategoricalDistribution, FloatDistribution
 from optuna.samplers import BaseSampler
 from optuna.trial import TrialState
 
@@ -132,8 +132,20 @@ def test_a_wrapped_sampler_is_reproducible(breast_cancer, quiet):
     assert first[cols].equals(second[cols])
 
 
-def test_float_family_parameter_is_left_alone():
-    sampler = FamilyFocusSampler(_Always("b"), param="x")
+class _Relative(_Always):
+    """Draws ``x`` jointly (relative sampling), at the lower bound."""
+
+    def infer_relative_search_space(self, study, trial):
+        return {"x": FloatDistribution(0.5, 1.0)}
+
+    def sample_relative(self, study, trial, search_space):
+        return {"x": 0.5} if "x" in search_space else {}
+
+
+@pytest.mark.parametrize("inner", [_Always("b"), _Relative("b")],
+                         ids=["independent", "relative"])
+def test_a_family_parameter_that_is_not_categorical_is_left_alone(inner):
+    sampler = FamilyFocusSampler(inner, param="x")
     study = optuna.create_study(sampler=sampler)
     trial = study.ask()
     assert trial.suggest_float("x", 0.5, 1.0) == 0.5
