@@ -43,7 +43,9 @@ from optuna.distributions import (
     FloatDistribution,
     IntDistribution,
 )
+from scipy import sparse
 from sklearn.base import clone
+from sklearn.preprocessing import OneHotEncoder
 
 from .exceptions import InsufficientMinorityError
 
@@ -348,6 +350,33 @@ class _Builtin(ResamplerSpec):
         return 1
 
 
+class BlockDecodingOneHotEncoder(OneHotEncoder):
+    """One-hot encoder that decodes a sparse matrix in dense blocks of rows.
+
+    SMOTENC turns its synthetic rows back into categories with the
+    encoder's ``inverse_transform`` on a sparse matrix, where SciPy finds
+    each row's active column one row at a time in Python: on a fold of
+    thyroid_sick_raw (2,263 rows, 22 categorical columns) that is 0.7 s of
+    the 0.75 s SMOTENC takes. Decoding dense blocks of rows gives the same
+    categories about ten times faster; each block holds at most
+    ``block_cells`` values, so memory stays bounded on wide encodings.
+    Everything else is :class:`~sklearn.preprocessing.OneHotEncoder`.
+    """
+
+    #: most values (rows x one-hot columns) decoded at once
+    block_cells = 4_000_000
+
+    def inverse_transform(self, X):
+        if not sparse.issparse(X) or X.shape[0] == 0:
+            return super().inverse_transform(X)
+        X = sparse.csr_matrix(X)
+        step = max(1, self.block_cells // max(1, X.shape[1]))
+        blocks = []
+        for start in range(0, X.shape[0], step):
+            blocks.append(super().inverse_transform(X[start:start + step].toarray()))
+        return np.concatenate(blocks)
+
+
 def _smote(targets, params, ctx):
     common = dict(
         sampling_strategy=targets,
@@ -358,7 +387,9 @@ def _smote(targets, params, ctx):
         return SMOTEN(**common)
     if ctx.has_categorical:
         return SMOTENC(
-            categorical_features=np.flatnonzero(ctx.categorical_mask).tolist(), **common
+            categorical_features=np.flatnonzero(ctx.categorical_mask).tolist(),
+            categorical_encoder=BlockDecodingOneHotEncoder(handle_unknown="ignore"),
+            **common,
         )
     return SMOTE(**common)
 

@@ -5,10 +5,14 @@ import pytest
 from imblearn.over_sampling import SMOTE, SMOTEN, SMOTENC
 from imblearn.under_sampling import NearMiss
 from optuna.distributions import IntDistribution
+from sklearn.base import clone
+from sklearn.preprocessing import OneHotEncoder
 
 from imbtune.exceptions import InsufficientMinorityError
+from imbtune.preprocessing import TabularEncoder
 from imbtune.resamplers import (
     RESAMPLERS,
+    BlockDecodingOneHotEncoder,
     ResampleContext,
     ResamplerSpec,
     get_resampler_spec,
@@ -93,6 +97,48 @@ def test_smote_switches_to_smotenc_and_keeps_codes_valid():
         {"ratio": 1.0}, ResampleContext(y2, 2, mask2, random_state=0)
     )
     assert isinstance(sampler2, SMOTEN)
+
+
+@pytest.mark.parametrize("name", ["smote", "smote_tomek", "smote_enn"])
+@pytest.mark.parametrize("ratio, k", [(0.2, 1), (1.0, 5)])
+def test_smotenc_rows_are_imblearns_own(thyroid_mixed, name, ratio, k):
+    # The block-decoding encoder only makes SMOTENC faster: the resampled
+    # rows are exactly those of imbalanced-learn's SMOTENC with its own encoder.
+    X, y = thyroid_mixed
+    encoder = TabularEncoder(impute=True).fit(X)
+    X_enc, mask, y = encoder.transform(X), encoder.categorical_mask_, y.to_numpy()
+    ctx = ResampleContext(y, 2, mask, random_state=3)
+    ours = RESAMPLERS[name].build({"ratio": ratio, "k_neighbors": k}, ctx)
+    smotenc = ours if name == "smote" else ours.samplers[0]
+    assert isinstance(smotenc.categorical_encoder, BlockDecodingOneHotEncoder)
+    reference = clone(smotenc).set_params(categorical_encoder=None)
+    expected = reference.fit_resample(X_enc, y)
+    if name != "smote":
+        expected = ours.samplers[1].fit_resample(*expected)
+    X_res, y_res = ours.fit_resample(X_enc, y)
+    np.testing.assert_array_equal(y_res, expected[1])
+    np.testing.assert_array_equal(X_res, expected[0])
+    assert (y_res == 1).sum() > (y == 1).sum()
+
+
+@pytest.mark.parametrize("block_cells", [1, 7, 10_000])
+def test_block_decoding_matches_one_hot_encoder(block_cells):
+    rng = np.random.RandomState(0)
+    X = np.column_stack([rng.choice(["a", "b", "c"], 50), rng.choice(["x", "y"], 50)])
+    plain = OneHotEncoder(handle_unknown="ignore").fit(X)
+    blocks = BlockDecodingOneHotEncoder(handle_unknown="ignore").fit(X)
+    blocks.block_cells = block_cells  # 1 and 7: one or two rows per block
+    encoded = plain.transform(X).tolil()
+    encoded[3, :3] = 0  # an unknown category decodes to None in both
+    encoded = encoded.tocsr()
+    decoded = blocks.inverse_transform(encoded)
+    np.testing.assert_array_equal(decoded, plain.inverse_transform(encoded))
+    assert decoded[3, 0] is None and decoded[4, 0] == X[4, 0]
+    np.testing.assert_array_equal(
+        blocks.inverse_transform(encoded.toarray()), plain.inverse_transform(encoded)
+    )
+    with pytest.raises(ValueError, match="0 sample"):  # as OneHotEncoder does
+        blocks.inverse_transform(encoded[:0])
 
 
 def test_cleaning_with_categoricals_returns_original_rows():
