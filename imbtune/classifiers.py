@@ -199,6 +199,23 @@ class ClassifierSpec:
         except Exception:  # estimators without tags
             return True
 
+    def round_checkpoints(self, params):
+        """Numbers of boosting rounds at which one fit can also be scored.
+
+        ``None`` (the default) for a model without rounds. A booster returns
+        a few counts up to its ``n_estimators`` (see
+        :data:`ROUND_FRACTIONS`): its fold fits are then scored at each, as
+        if a model of that many rounds had been fitted, which it would be
+        (the first k rounds of a fit do not depend on how many follow).
+        """
+        return None
+
+    def predict_proba_rounds(self, model, X, rounds):
+        """``predict_proba`` of a fitted model's first ``rounds`` rounds."""
+        raise NotImplementedError(
+            f"Classifier {self.name!r} has no boosting rounds to predict with."
+        )
+
     def build(self, params, ctx):
         """An unfitted estimator and the keyword arguments for its ``fit``."""
         estimator = clone(self.estimator).set_params(**params)
@@ -238,6 +255,26 @@ class ClassifierSpec:
 # --------------------------------------------------------------------------
 
 
+ROUND_FRACTIONS = (0.125, 0.25, 0.5, 0.75, 1.0)
+"""Fractions of a booster's ``n_estimators`` at which its fits are scored
+when ``ImbalancedSearchCV(select_rounds=True)``."""
+
+_MIN_ROUNDS = 10
+
+
+class _Boosting(ClassifierSpec):
+    """A booster: its rounds can be cut short at prediction time."""
+
+    def round_checkpoints(self, params):
+        n = params.get("n_estimators")
+        if n is None:
+            return None
+        n = int(n)
+        return sorted(
+            {min(n, max(_MIN_ROUNDS, int(round(n * f)))) for f in ROUND_FRACTIONS}
+        )
+
+
 def _lightgbm_deadline_callback(ctx):
     def callback(env):
         if env.iteration % 10 == 0:
@@ -247,7 +284,7 @@ def _lightgbm_deadline_callback(ctx):
     return callback
 
 
-class _LightGBM(ClassifierSpec):
+class _LightGBM(_Boosting):
     def __init__(self):
         super().__init__(
             "lightgbm",
@@ -296,8 +333,11 @@ class _LightGBM(ClassifierSpec):
             fit_params["callbacks"] = [_lightgbm_deadline_callback(ctx)]
         return model, fit_params
 
+    def predict_proba_rounds(self, model, X, rounds):
+        return model.predict_proba(X, num_iteration=int(rounds))
 
-class _XGBoost(ClassifierSpec):
+
+class _XGBoost(_Boosting):
     def __init__(self):
         super().__init__(
             "xgboost",
@@ -348,6 +388,10 @@ class _XGBoost(ClassifierSpec):
             **params,
         )
         return model, fit_params
+
+    def predict_proba_rounds(self, model, X, rounds):
+        fitted = model.get_booster().num_boosted_rounds()
+        return model.predict_proba(X, iteration_range=(0, min(int(rounds), fitted)))
 
 
 class _LogisticRegression(ClassifierSpec):

@@ -193,9 +193,11 @@ def fit_final_model(config, X_encoded, y, categorical_mask, n_classes, random_st
     return model
 
 
-def predict_proba_full(model, X, n_classes):
-    """``predict_proba`` with one column per class, even if a class was unseen."""
-    proba = model.predict_proba(X)
+def predict_proba_full(model, X, n_classes, proba=None):
+    """``predict_proba`` with one column per class, even if a class was unseen
+    (``proba``: the model's own ``predict_proba(X)``, when already made)."""
+    if proba is None:
+        proba = model.predict_proba(X)
     classes = getattr(model, "classes_", np.arange(proba.shape[1]))
     if proba.shape[1] == n_classes and np.array_equal(classes, np.arange(n_classes)):
         return proba
@@ -217,6 +219,7 @@ class TrialResult:
     rule: object
     fit_time: float
     notes: set
+    rounds: int | None = None
 
 
 def _brier(y, proba):
@@ -266,11 +269,18 @@ def _proxy(problem, y, proba):
     return problem.metric.score_labels(y, rule.predict(proba), problem.n_classes)
 
 
-def out_of_fold(problem, config, deadline=None, report=None, notes=None):
+def out_of_fold(problem, config, deadline=None, report=None, notes=None, rounds=None):
     """OOF probabilities of ``config`` (one block of rows per repetition of
-    the folds, see :class:`Problem`); ``report(step, value)`` after each fold."""
+    the folds, see :class:`Problem`); ``report(step, value)`` after each fold.
+
+    With ``rounds`` (a booster's round counts, see
+    :meth:`~imbtune.classifiers.ClassifierSpec.round_checkpoints`), returns
+    ``{count: OOF probabilities of the first count rounds}`` of the same fits.
+    """
     impute = config.needs_impute()
+    spec = config.classifier_spec
     oof = np.zeros((len(problem.oof_y), problem.n_classes))
+    staged = {r: np.zeros_like(oof) for r in rounds} if rounds else None
     for k, (train, valid) in enumerate(problem.folds):
         rows = problem.oof_folds[k][1]
         X_train, X_valid, mask = problem.encoded_fold(k, impute)
@@ -286,9 +296,18 @@ def out_of_fold(problem, config, deadline=None, report=None, notes=None):
             notes,
         )
         oof[rows] = predict_proba_full(model, X_valid, problem.n_classes)
+        if staged is not None:
+            for r in rounds:
+                staged[r][rows] = (
+                    oof[rows] if r == config.classifier_params.get("n_estimators")
+                    else predict_proba_full(
+                        model, X_valid, problem.n_classes,
+                        proba=spec.predict_proba_rounds(model, X_valid, r),
+                    )
+                )
         if report is not None:
             report(k, _proxy(problem, problem.y[valid], oof[rows]))
-    return oof
+    return staged if staged is not None else oof
 
 
 def choose_calibration(problem, oof, calibrations, threshold="auto"):
@@ -311,12 +330,42 @@ def choose_calibration(problem, oof, calibrations, threshold="auto"):
 
 
 def evaluate(problem, config, calibrations=CALIBRATIONS, deadline=None, report=None,
-             threshold="auto"):
-    """Evaluate one configuration; see the module docstring for the steps."""
+             threshold="auto", select_rounds=False):
+    """Evaluate one configuration; see the module docstring for the steps.
+
+    With ``select_rounds`` and a booster, the OOF probabilities of the same
+    fold fits are made at each of its round checkpoints; the count whose
+    cross-fitted score is best without calibration (with the first of
+    ``calibrations`` if ``"none"`` is not among them; a tie goes to fewer
+    rounds) is the trial's (``TrialResult.rounds``), and its calibration is
+    then chosen as for any trial: the result is exactly that of ``config``
+    with ``n_estimators`` set to that count.
+    """
     start = time.perf_counter()
     notes = set()
-    oof = out_of_fold(problem, config, deadline=deadline, report=report, notes=notes)
+    rounds = (
+        config.classifier_spec.round_checkpoints(config.classifier_params)
+        if select_rounds else None
+    )
+    if rounds:
+        staged = out_of_fold(
+            problem, config, deadline=deadline, report=report, notes=notes, rounds=rounds
+        )
+    else:
+        staged = {None: out_of_fold(
+            problem, config, deadline=deadline, report=report, notes=notes
+        )}
     fit_time = time.perf_counter() - start
+    count = next(iter(staged))
+    if len(staged) > 1:
+        plain = "none" if "none" in calibrations else calibrations[0]
+        count = max(  # the first maximum: fewest rounds
+            staged,
+            key=lambda r: round(float(np.mean(
+                crossfit_scores(problem, staged[r], plain, threshold)[0]
+            )), 9),
+        )
+    oof = staged[count]
     chosen, means, fold_scores = choose_calibration(problem, oof, calibrations, threshold)
     calibrator, rule = fit_decision(problem, oof, problem.oof_y, chosen, threshold)
     problem.notes.update(notes)
@@ -330,4 +379,5 @@ def evaluate(problem, config, calibrations=CALIBRATIONS, deadline=None, report=N
         rule=rule,
         fit_time=fit_time,
         notes=notes,
+        rounds=count,
     )

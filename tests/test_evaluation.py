@@ -303,3 +303,55 @@ def test_repeated_folds_give_one_block_of_oof_rows_per_repetition():
         np.testing.assert_array_equal(problem.oof_folds[k][1], block * 90 + valid)
     result = evaluate(problem, config, calibrations=["none"])
     assert len(result.fold_scores) == 9
+
+
+@pytest.mark.parametrize("classifier, params", [
+    ("lightgbm", {"n_estimators": 80, "learning_rate": 0.3, "num_leaves": 8,
+                  "subsample": 0.8}),
+    ("xgboost", {"n_estimators": 80, "learning_rate": 0.3, "max_depth": 3,
+                 "subsample": 0.8}),
+])
+@pytest.mark.parametrize("metric", ["pr_auc", "macro_f1"])
+def test_selected_rounds_score_exactly_as_a_model_of_that_many_rounds(
+    thyroid_mixed, classifier, params, metric
+):
+    # A trial that picks k of its n rounds must report what a k-round model
+    # scores, or the search would refit something other than what it scored.
+    X, y = thyroid_mixed
+    y = np.asarray(y)
+    folds = list(StratifiedKFold(3, shuffle=True, random_state=0).split(X, y))
+    problem = Problem(X, y, folds, get_metric(metric), pos=1, random_state=0)
+    config = PipelineConfig("none", {}, classifier, params, 0.5)
+    assert config.classifier_spec.round_checkpoints(params) == [10, 20, 40, 60, 80]
+    staged = evaluation.out_of_fold(problem, config, rounds=[10, 20, 40, 60, 80])
+    result = evaluate(problem, config, select_rounds=True)
+    assert result.rounds in staged
+    def short_config(rounds):
+        return PipelineConfig("none", {}, classifier, {**params, "n_estimators": rounds}, 0.5)
+
+    for rounds in (10, result.rounds, 80):
+        np.testing.assert_allclose(staged[rounds],
+                                   evaluation.out_of_fold(problem, short_config(rounds)),
+                                   rtol=1e-6, atol=1e-7)
+    plain = evaluate(problem, short_config(result.rounds))
+    assert result.score == pytest.approx(plain.score, abs=1e-9)
+    assert result.calibration == plain.calibration
+    np.testing.assert_allclose(result.oof, plain.oof, rtol=1e-6, atol=1e-7)
+    # the chosen count is the best of the five before calibration (first of
+    # the best: fewest rounds); without selection, every round is used
+    uncalibrated = {r: np.mean(crossfit_scores(problem, oof, "none")[0])
+                    for r, oof in staged.items()}
+    best = max(uncalibrated.values())
+    assert result.rounds == min(r for r, v in uncalibrated.items()
+                                if v == pytest.approx(best, abs=1e-9))
+    assert evaluate(problem, config).rounds is None
+
+
+def test_round_checkpoints_only_for_boosters_with_n_estimators():
+    from imbtune.classifiers import CLASSIFIERS
+
+    assert CLASSIFIERS["lightgbm"].round_checkpoints({"n_estimators": 50}) == [10, 12, 25, 38, 50]
+    assert CLASSIFIERS["xgboost"].round_checkpoints({"n_estimators": 8}) == [8]
+    assert CLASSIFIERS["lightgbm"].round_checkpoints({"learning_rate": 0.1}) is None
+    for name in ("logreg", "random_forest", "extra_trees"):
+        assert CLASSIFIERS[name].round_checkpoints({"n_estimators": 300}) is None

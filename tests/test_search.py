@@ -125,6 +125,31 @@ def test_refit_matches_the_best_trial_and_pickles(breast_cancer, quiet):
     np.testing.assert_array_equal(loaded.predict_proba(X), search.predict_proba(X))
 
 
+def test_boosters_rounds_are_selected_and_refitted(breast_cancer, quiet):
+    X, y = breast_cancer
+    kwargs = {**FAST, "n_trials": 3, "ensemble_size": 1, "resamplers": ["none"],
+              "classifiers": ["lightgbm", "xgboost"]}
+    search = ImbalancedSearchCV(**kwargs).fit(X, y)
+    results = search.cv_results_
+    assert results["rounds"].notna().all()
+    for _, row in results.iterrows():
+        drawn = row[f"param_{row['classifier']}__n_estimators"]
+        assert row["rounds"] <= drawn
+        assert row["params"][f"{row['classifier']}__n_estimators"] == row["rounds"]
+    best = results.loc[search.best_index_]
+    key = f"{best['classifier']}__n_estimators"
+    assert search.best_params_[key] == best["rounds"]
+    assert search.best_estimator_.classifier_params["n_estimators"] == best["rounds"]
+    # a pipeline of that many rounds, cross-validated alone, scores what the trial did
+    again = ImbalancedPipeline(**search.best_estimator_.get_params()).fit(X, y)
+    assert again.cv_scores_ == pytest.approx(search.best_estimator_.cv_scores_)
+    assert np.mean(again.cv_scores_) == pytest.approx(search.best_score_)
+    off = ImbalancedSearchCV(select_rounds=False, **kwargs).fit(X, y)
+    assert off.cv_results_["rounds"].isna().all()
+    assert off.best_params_ == off.cv_results_.loc[off.best_index_, "params"] | {
+        "calibration": off.best_params_["calibration"]}
+
+
 def test_repeated_folds_score_every_trial_on_every_repetition(breast_cancer, quiet):
     X, y = breast_cancer
     search = ImbalancedSearchCV(n_trials=4, ensemble_size=1, n_repeats=2, **FAST).fit(X, y)
@@ -488,6 +513,7 @@ def test_bad_data(make, error, match):
         (dict(max_trial_time="fast"), "max_trial_time must be 'auto', a positive number"),
         (dict(max_trial_time=True), "max_trial_time must be 'auto', a positive number"),
         (dict(n_repeats="many"), "n_repeats must be 'auto' or a positive int"),
+        (dict(select_rounds="yes"), "select_rounds must be True or False"),
         (dict(cv=StratifiedKFold(3), n_repeats=2), "only applies to an int cv"),
     ],
 )
