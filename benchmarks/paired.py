@@ -1,8 +1,9 @@
 """Paired runs of ImbalancedSearchCV with one setting varied (shared harness).
 
 ``cv_repeats.py`` (``n_repeats``), ``pruning.py`` (``pruner``),
-``trial_time.py`` (``max_trial_time``) and ``family_focus.py``
-(``family_focus``) are this harness with one parameter each. For each dataset, seed and target metric the
+``trial_time.py`` (``max_trial_time``), ``family_focus.py``
+(``family_focus``) and ``boosting_rounds.py`` (``select_rounds``) are this
+harness with one parameter each. For each dataset, seed and target metric the
 search runs once per value of the parameter on ``compare.py``'s 75/25 split
 of the seed (``n_trials=None``, ``timeout=budget``, ``n_jobs=1``,
 ``random_state=seed``), all values at the same time, one process and one
