@@ -296,7 +296,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         120 s) held-out scores moved by -0.004 on average (standard error
         0.004; PR-AUC -0.003, macro-F1 -0.005), 7 up and 7 down of 16
         (``benchmarks/results/family_focus.md``).
-    select_rounds : bool, default=True
+    select_rounds : bool, default=False
         Choose a booster's number of rounds (LightGBM, XGBoost) by
         cross-validation within each trial: its fold fits, of the
         ``n_estimators`` rounds drawn, are also scored at 1/8, 1/4, 1/2 and
@@ -411,7 +411,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         pruner=None,
         max_trial_time=None,
         family_focus=False,
-        select_rounds=True,
+        select_rounds=False,
         warm_start=True,
         ensemble_size=10,
         pos_label=None,

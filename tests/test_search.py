@@ -129,7 +129,7 @@ def test_boosters_rounds_are_selected_and_refitted(breast_cancer, quiet):
     X, y = breast_cancer
     kwargs = {**FAST, "n_trials": 3, "ensemble_size": 1, "resamplers": ["none"],
               "classifiers": ["lightgbm", "xgboost"]}
-    search = ImbalancedSearchCV(**kwargs).fit(X, y)
+    search = ImbalancedSearchCV(select_rounds=True, **kwargs).fit(X, y)
     results = search.cv_results_
     assert results["rounds"].notna().all()
     for _, row in results.iterrows():
@@ -144,7 +144,7 @@ def test_boosters_rounds_are_selected_and_refitted(breast_cancer, quiet):
     again = ImbalancedPipeline(**search.best_estimator_.get_params()).fit(X, y)
     assert again.cv_scores_ == pytest.approx(search.best_estimator_.cv_scores_)
     assert np.mean(again.cv_scores_) == pytest.approx(search.best_score_)
-    off = ImbalancedSearchCV(select_rounds=False, **kwargs).fit(X, y)
+    off = ImbalancedSearchCV(**kwargs).fit(X, y)  # the default: all rounds
     assert off.cv_results_["rounds"].isna().all()
     assert off.best_params_ == off.cv_results_.loc[off.best_index_, "params"] | {
         "calibration": off.best_params_["calibration"]}
