@@ -17,7 +17,7 @@ as ``family_focus.py``):
         ozone_level german_credit software_defects_pc1 --seeds 0 \\
         --rounds off on
 
-(about 35 minutes on two cores).
+(about 33 minutes on two cores).
 
 Raw records go to ``results/raw/boosting_rounds.jsonl`` (a rerun skips the
 finished ones), the summary to ``results/boosting_rounds.md``;
