@@ -347,14 +347,10 @@ def evaluate(problem, config, calibrations=CALIBRATIONS, deadline=None, report=N
         config.classifier_spec.round_checkpoints(config.classifier_params)
         if select_rounds else None
     )
-    if rounds:
-        staged = out_of_fold(
-            problem, config, deadline=deadline, report=report, notes=notes, rounds=rounds
-        )
-    else:
-        staged = {None: out_of_fold(
-            problem, config, deadline=deadline, report=report, notes=notes
-        )}
+    made = out_of_fold(
+        problem, config, deadline=deadline, report=report, notes=notes, rounds=rounds
+    )
+    staged = made if rounds else {None: made}  # round count -> OOF probabilities
     fit_time = time.perf_counter() - start
     count = next(iter(staged))
     if len(staged) > 1:
