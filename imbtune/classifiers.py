@@ -428,7 +428,7 @@ class _Forest(ClassifierSpec):
             name,
             None,
             {
-                "n_estimators": IntDistribution(50, 500, log=True),
+                "n_estimators": IntDistribution(50, 200, log=True),
                 "max_depth": IntDistribution(3, 40, log=True),
                 "min_samples_leaf": IntDistribution(1, 30, log=True),
                 "max_features": FloatDistribution(0.05, 1.0),

@@ -58,7 +58,7 @@ PORTFOLIO = [
     {
         "resampler": "none",
         "classifier": "extra_trees",
-        "extra_trees__n_estimators": 300,
+        "extra_trees__n_estimators": 150,
         "extra_trees__max_depth": 40,
         "extra_trees__min_samples_leaf": 2,
         "extra_trees__max_features": 0.5,
@@ -92,7 +92,7 @@ PORTFOLIO = [
     {
         "resampler": "none",
         "classifier": "random_forest",
-        "random_forest__n_estimators": 300,
+        "random_forest__n_estimators": 150,
         "random_forest__max_depth": 20,
         "random_forest__min_samples_leaf": 2,
         "random_forest__max_features": 0.3,
