@@ -36,6 +36,8 @@ _COST = FloatDistribution(0.0, 1.0)
 
 # Starting points tried first (each kept only if the space allows it): strong,
 # cheap defaults of each model family, with and without rebalancing.
+# The forests have 150 trees: see the note on the forests' space in
+# classifiers.py.
 PORTFOLIO = [
     {
         "resampler": "none",
