@@ -62,6 +62,8 @@ def run_both(args, work):
         tree = work / f"tree-{label}"
         checkout(rev, tree)
         env = dict(os.environ, PYTHONPATH=str(tree))
+        if env.get("IMBTUNE_DATA_DIR"):  # the runs start in the worktree
+            env["IMBTUNE_DATA_DIR"] = str(Path(env["IMBTUNE_DATA_DIR"]).resolve())
         command = [
             sys.executable, str(tree / "benchmarks" / "compare.py"),
             "--datasets", *args.datasets, "--seeds", *map(str, args.seeds),
