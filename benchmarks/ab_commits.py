@@ -12,6 +12,7 @@ split of the seed, ``n_trials=None``, ``timeout=budget``, ``n_jobs=1``,
 
     IMBTUNE_DATA_DIR=../shared/datasets python benchmarks/ab_commits.py \\
         --base 20b279c --new 43f7bf2 --name forest_trees \\
+        --title 'Forests with fewer trees in the search' \\
         hypothyroid sick_euthyroid telco_churn abalone software_defects_kc1 \\
         ozone_level german_credit software_defects_pc1 --seeds 0
 
@@ -19,7 +20,9 @@ split of the seed, ``n_trials=None``, ``timeout=budget``, ``n_jobs=1``,
 metrics). ``compare.py`` skips the runs already in ``--work-dir``, so an
 interrupted comparison resumes. The records of both revisions go to
 ``results/raw/<name>.jsonl`` (field ``revision``: ``base`` or ``new``), the
-summary to ``results/<name>.md``; ``--summary-only`` rebuilds it.
+summary to ``results/<name>.md``; ``--summary-only`` rebuilds it. The
+worktrees stay in ``--work-dir`` for a rerun (``git worktree remove`` them
+when done).
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
