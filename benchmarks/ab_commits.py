@@ -86,18 +86,19 @@ def run_both(args, work):
 def collect(args, work, argv_line):
     records = []
     for label, rev in (("base", args.base), ("new", args.new)):
+        commit = _git("rev-parse", "--short", rev)
         raw = work / label / "raw" / "comparison.jsonl"
         for line in raw.read_text().splitlines():
             record = json.loads(line)
             if record.get("status") != "ok":
                 continue
-            record.update(revision=label, commit=_git("rev-parse", "--short", rev),
-                          argv=argv_line)
+            record.update(revision=label, commit=commit, argv=argv_line)
             records.append(record)
     return records
 
 
-def experiment(args):
+def experiment(args, records):
+    commits = {r["revision"]: r["commit"] for r in records}
     return paired.Experiment(
         script="ab_commits.py",
         raw=HERE / "results" / "raw" / f"{args.name}.jsonl",
@@ -110,7 +111,7 @@ def experiment(args):
             "each seed) of imbtune's default search at revision `new` against "
             "revision `{base}`, the same time budget, n_jobs 1; mean over seeds, "
             "in brackets the trials run; the last column is the paired "
-            "difference. Revisions: " + args.revisions + "."
+            f"difference. Revisions: base {commits['base']}, new {commits['new']}."
         ),
     )
 
@@ -133,21 +134,18 @@ def main(argv=None):
     raw = HERE / "results" / "raw" / f"{args.name}.jsonl"
     if args.summary_only:
         records = [json.loads(ln) for ln in raw.read_text().splitlines()]
-        commits = {r["revision"]: r["commit"] for r in records}
-        args.revisions = f"base {commits['base']}, new {commits['new']}"
     else:
         if not (args.base and args.new and args.datasets):
             parser.error("--base, --new and datasets are needed (or --summary-only)")
         work = args.work_dir or Path("/tmp") / f"imbtune-ab-{args.name}"
         work.mkdir(parents=True, exist_ok=True)
         run_both(args, work)
-        argv_line = shlex.join(["python", "benchmarks/ab_commits.py", *sys.argv[1:]])
+        argv_line = shlex.join(["python", "benchmarks/ab_commits.py",
+                                *(sys.argv[1:] if argv is None else argv)])
         records = collect(args, work, argv_line)
         raw.parent.mkdir(parents=True, exist_ok=True)
         raw.write_text("".join(json.dumps(r) + "\n" for r in records))
-        args.revisions = (f"base {_git('rev-parse', '--short', args.base)}, "
-                          f"new {_git('rev-parse', '--short', args.new)}")
-    exp = experiment(args)
+    exp = experiment(args, records)
     exp.summary.write_text(paired.summarize(exp, records, ["base", "new"]))
     print(f"wrote {exp.summary}")
 
