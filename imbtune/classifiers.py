@@ -423,14 +423,12 @@ class _LogisticRegression(ClassifierSpec):
 
 
 class _Forest(ClassifierSpec):
-    # More trees do not make a forest overfit, they only cost time (about 5 ms
-    # a tree on a few thousand rows: a 300-tree trial of 15 fold fits took an
-    # eighth of a 120 s budget on thyroid_sick_raw). Up to 200 trees (was
-    # 500), and 150 in the warm-start portfolio (was 300), left the searches
-    # 1.5 times as many trials and scored higher held-out on eight datasets
-    # outside the comparison:
-    # +0.006 on average (standard error 0.005; 11 up, 4 down of 16),
-    # benchmarks/results/forest_trees.md.
+    # More trees do not make a forest overfit, they only cost time, and a
+    # trial fits one forest per fold. Up to 200 trees (was 500), and 150 in
+    # the warm-start portfolio (was 300), left the searches 1.5 times as many
+    # trials and scored higher held-out on eight datasets outside the
+    # comparison: +0.006 on average (standard error 0.005; 11 up, 4 down of
+    # 16), benchmarks/results/forest_trees.md.
     def __init__(self, name, factory):
         super().__init__(
             name,
