@@ -2,7 +2,8 @@
 
 ``cv_repeats.py`` (``n_repeats``), ``pruning.py`` (``pruner``),
 ``trial_time.py`` (``max_trial_time``), ``family_focus.py``
-(``family_focus``) and ``boosting_rounds.py`` (``select_rounds``) are this
+(``family_focus``), ``boosting_rounds.py`` (``select_rounds``) and
+``tie_break.py`` (``tie_break``) are this
 harness with one parameter each. For each dataset, seed and target metric the
 search runs once per value of the parameter on ``compare.py``'s 75/25 split
 of the seed (``n_trials=None``, ``timeout=budget``, ``n_jobs=1``,

@@ -125,6 +125,32 @@ def test_refit_matches_the_best_trial_and_pickles(breast_cancer, quiet):
     np.testing.assert_array_equal(loaded.predict_proba(X), search.predict_proba(X))
 
 
+def test_tie_break_picks_near_best_trial_of_best_pr_auc(quiet):
+    X, y = small_imbalanced(n=400, minority=40, seed=1)
+    kwargs = dict(n_trials=12, ensemble_size=1, classifiers=["logreg", "lightgbm"], cv=3,
+                  random_state=0)
+    plain = ImbalancedSearchCV(scoring="macro_f1", **kwargs).fit(X, y)
+    tied = ImbalancedSearchCV(scoring="macro_f1", tie_break=True, **kwargs).fit(X, y)
+    scores = plain.cv_results_["mean_test_score"]
+    # the same study; only the final pick differs
+    np.testing.assert_array_equal(scores, tied.cv_results_["mean_test_score"])
+    assert plain.best_index_ == scores.idxmax()
+    assert tied.best_index_ != plain.best_index_
+    best = plain.cv_results_.loc[plain.best_index_]
+    splits = best.filter(regex=r"^split\d+_test_score$").to_numpy(float)
+    assert len(splits) == 9  # 3 folds, repeated 3 times below 4,000 rows
+    margin = np.std(splits, ddof=1) / np.sqrt(len(splits))
+    assert tied.best_score_ == scores[tied.best_index_] >= scores.max() - margin
+    chosen = tied.cv_results_.loc[tied.best_index_]
+    assert tied.best_params_["classifier"] == chosen["classifier"]
+    assert tied.best_estimator_.calibration == chosen["calibration"]
+    # a probability scoring has no near-ties to break
+    kwargs["random_state"] = 1
+    plain = ImbalancedSearchCV(scoring="pr_auc", **kwargs).fit(X, y)
+    tied = ImbalancedSearchCV(scoring="pr_auc", tie_break=True, **kwargs).fit(X, y)
+    assert tied.best_index_ == plain.best_index_
+
+
 def test_boosters_rounds_are_selected_and_refitted(breast_cancer, quiet):
     X, y = breast_cancer
     kwargs = {**FAST, "n_trials": 3, "ensemble_size": 1, "resamplers": ["none"],
@@ -517,6 +543,7 @@ def test_bad_data(make, error, match):
         (dict(max_trial_time=True), "max_trial_time must be 'auto', a positive number"),
         (dict(n_repeats="many"), "n_repeats must be 'auto' or a positive int"),
         (dict(select_rounds="yes"), "select_rounds must be True or False"),
+        (dict(tie_break="pr_auc"), "tie_break must be True or False"),
         (dict(cv=StratifiedKFold(3), n_repeats=2), "only applies to an int cv"),
     ],
 )
