@@ -16,6 +16,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
+from threadpoolctl import threadpool_limits
 
 from ._validation import as_frame, check_target, resolve_pos_label
 from .classifiers import CLASSIFIERS, DeadlineExceeded
@@ -629,7 +630,12 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         bar = self.verbose == 1 and not (self.n_trials is None and n_parallel > 1)
         log_trials = self.verbose >= 2 or (self.verbose == 1 and not bar)
         level = optuna.logging.INFO if log_trials else optuna.logging.ERROR
-        with _optuna_verbosity(level), warnings.catch_warnings():
+        # Each trial's fits run on one thread (problem.n_threads) and n_jobs
+        # trials run at once; BLAS left at one thread per core under them
+        # oversubscribes the cores (see _objective for OpenMP).
+        with _optuna_verbosity(level), warnings.catch_warnings(), threadpool_limits(
+            limits=1, user_api="blas"
+        ):
             # TPE's multivariate/group options and the progress bar are marked
             # experimental by Optuna; they are what a conditional space needs.
             warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
@@ -875,10 +881,14 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
                 add_note("stopped: time budget reached")
                 raise optuna.TrialPruned()
             try:
-                result = evaluate(
-                    problem, config, calibrations, deadline=budget.deadline,
-                    report=report, select_rounds=bool(self.select_rounds),
-                )
+                # One thread per trial (n_jobs trials run at once). OpenMP's
+                # thread count is a per-thread setting, so it is limited here,
+                # in the trial's own thread; BLAS's is global (set in fit).
+                with threadpool_limits(limits=1, user_api="openmp"):
+                    result = evaluate(
+                        problem, config, calibrations, deadline=budget.deadline,
+                        report=report, select_rounds=bool(self.select_rounds),
+                    )
             except DeadlineExceeded:
                 add_note("stopped: time budget reached")
                 raise optuna.TrialPruned() from None

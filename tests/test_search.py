@@ -13,7 +13,9 @@ import scipy.sparse as sp
 from imblearn.under_sampling import NearMiss
 from optuna.distributions import FloatDistribution, IntDistribution
 from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedKFold
+from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier
+from threadpoolctl import threadpool_info
 
 from imbtune import (
     ClassifierSpec,
@@ -149,6 +151,39 @@ def test_tie_break_picks_near_best_trial_of_best_pr_auc(quiet):
     plain = ImbalancedSearchCV(scoring="pr_auc", **kwargs).fit(X, y)
     tied = ImbalancedSearchCV(scoring="pr_auc", tie_break=True, **kwargs).fit(X, y)
     assert tied.best_index_ == plain.best_index_
+
+
+class _ThreadsSeen(LogisticRegression):
+    """Records the BLAS and OpenMP thread counts its fits run under."""
+
+    seen = []
+
+    def fit(self, X, y, sample_weight=None):
+        type(self).seen.append(sorted(
+            (i["user_api"], i["num_threads"]) for i in threadpool_info()
+            if i["user_api"] in ("blas", "openmp")
+        ))
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_trials_run_on_one_thread_each(breast_cancer, quiet, n_jobs):
+    X, y = breast_cancer
+    before = sorted((i["filepath"], i["num_threads"]) for i in threadpool_info())
+    if all(n == 1 for _, n in before):
+        pytest.skip("every thread pool already has one thread: nothing to limit")
+    _ThreadsSeen.seen = []
+    spec = ClassifierSpec("threads_seen", _ThreadsSeen(max_iter=200),
+                          space={"C": FloatDistribution(0.1, 10, log=True)})
+    ImbalancedSearchCV(n_trials=4, classifiers=[spec], resamplers=["none"], cv=3,
+                       n_repeats=1, n_jobs=n_jobs, ensemble_size=1,
+                       random_state=0).fit(X, y)
+    # 4 trials x 3 folds, in the trials' threads, then the refit
+    assert len(_ThreadsSeen.seen) == 13
+    assert all(n == 1 for fit in _ThreadsSeen.seen[:12] for _, n in fit)
+    assert any(n > 1 for _, n in _ThreadsSeen.seen[12])  # the refit is not limited
+    # the limits end with the search
+    assert sorted((i["filepath"], i["num_threads"]) for i in threadpool_info()) == before
 
 
 def test_boosters_rounds_are_selected_and_refitted(breast_cancer, quiet):
