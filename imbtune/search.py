@@ -323,7 +323,8 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         out-of-fold PR-AUC (macro one-vs-rest for multiclass), which ranks
         the rare class more smoothly than a thresholded score; the decision
         rule is then fitted as for any trial. ``best_index_``,
-        ``best_params_`` and ``best_score_`` are that trial's. A scoring
+        ``best_params_`` and ``best_score_`` are that trial's
+        (``rank_test_score`` still ranks the trials by score). A scoring
         that reads probabilities is unaffected. It is off by default
         because it does not pick better models: on eight datasets outside
         the comparison (750 to 3,750 training rows, 120 s, two seeds)
@@ -345,7 +346,9 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         Refit the best pipeline on all rows as ``best_estimator_``.
     n_jobs : int, default=None
         Trials run in parallel threads (None = 1, -1 = one per core); each
-        model then trains on one thread. Results with ``n_jobs > 1`` are not
+        trial's fits run on one thread, BLAS and OpenMP pools included
+        (limited with threadpoolctl while the search runs), and the refit
+        on ``n_jobs`` threads. Results with ``n_jobs > 1`` are not
         reproducible, as in Optuna.
     random_state : int, RandomState or None, default=None
         Seed of the folds, the sampler and every model: with an int and
