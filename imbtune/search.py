@@ -634,8 +634,10 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         log_trials = self.verbose >= 2 or (self.verbose == 1 and not bar)
         level = optuna.logging.INFO if log_trials else optuna.logging.ERROR
         # Each trial's fits run on one thread (problem.n_threads) and n_jobs
-        # trials run at once; BLAS left at one thread per core under them
-        # oversubscribes the cores (see _objective for OpenMP).
+        # trials run at once. Limiting BLAS (global) and OpenMP (per thread,
+        # see _objective) to one thread makes the trials' numbers independent
+        # of the caller's thread pools (a threaded reduction adds in another
+        # order) and keeps parallel trials from each using every core.
         with _optuna_verbosity(level), warnings.catch_warnings(), threadpool_limits(
             limits=1, user_api="blas"
         ):
