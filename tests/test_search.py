@@ -12,8 +12,8 @@ import pytest
 import scipy.sparse as sp
 from imblearn.under_sampling import NearMiss
 from optuna.distributions import FloatDistribution, IntDistribution
-from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedKFold
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedKFold
 from sklearn.neighbors import KNeighborsClassifier
 from threadpoolctl import threadpool_info, threadpool_limits
 
@@ -146,7 +146,7 @@ def test_tie_break_picks_near_best_trial_of_best_pr_auc(quiet):
     chosen = tied.cv_results_.loc[tied.best_index_]
     assert tied.best_params_["classifier"] == chosen["classifier"]
     assert tied.best_estimator_.calibration == chosen["calibration"]
-    # a probability scoring has no near-ties to break
+    # a scoring that reads probabilities is left alone
     kwargs["random_state"] = 1
     plain = ImbalancedSearchCV(scoring="pr_auc", **kwargs).fit(X, y)
     tied = ImbalancedSearchCV(scoring="pr_auc", tie_break=True, **kwargs).fit(X, y)
