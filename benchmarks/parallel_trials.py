@@ -7,8 +7,9 @@ n_jobs=n_jobs, random_state=seed)`` runs on ``compare.py``'s 75/25 training
 split of the seed, once with each revision's code (``git worktree``, as in
 ``ab_commits.py``), one run at a time, in a fresh process whose environment
 sets no thread counts (``OMP_NUM_THREADS``, ``OPENBLAS_NUM_THREADS`` and
-``MKL_NUM_THREADS`` are removed: a user's default). The held-out PR-AUC and
-macro-F1 of the refitted model are recorded too.
+``MKL_NUM_THREADS`` are removed: a user's default). Each run is
+``compare.py``'s own imbtune run (``compare.single_run``), so the held-out
+scores in the record are computed as the comparison computes them.
 
     IMBTUNE_DATA_DIR=../shared/datasets python benchmarks/parallel_trials.py \\
         --base 101e628 --new 6cbdc72 --name thread_limits \\
@@ -28,7 +29,6 @@ import os
 import shlex
 import subprocess
 import sys
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -42,25 +42,14 @@ _THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS
 
 
 def single(dataset, seed, n_jobs, budget, scoring):
-    """One search in this process (the code on ``PYTHONPATH``)."""
-    warnings.filterwarnings("ignore")
+    """One search in this process (the code on ``PYTHONPATH``), fitted and
+    scored on the held-out part as ``compare.py`` does for its imbtune runs."""
     import imbtune
-    from imbtune import ImbalancedSearchCV
-    from imbtune.metrics import macro_f1, pr_auc
 
-    X_train, X_test, y_train, y_test = compare.load_split(dataset, seed)[:4]
-    search = ImbalancedSearchCV(scoring=scoring, n_trials=None, timeout=budget,
-                                n_jobs=n_jobs, random_state=seed).fit(X_train, y_train)
-    proba = search.predict_proba(X_test)
-    pos = list(search.classes_).index(search.best_estimator_.pos_label_)
-    y_pos = np.asarray(y_test) == search.classes_[pos]
-    return {
-        "dataset": dataset, "seed": seed, "n_jobs": n_jobs, "budget": budget,
-        "scoring": scoring, "n_trials": int(search.n_trials_),
-        "imbtune_path": str(Path(imbtune.__file__).resolve().parent),
-        "test_pr_auc": float(pr_auc(y_pos, proba[:, pos])),
-        "test_macro_f1": float(macro_f1(np.asarray(y_test), search.predict(X_test))),
-    }
+    record = compare.single_run(dataset, seed, scoring, "imbtune", budget, n_jobs)
+    record.update(scoring=scoring,
+                  imbtune_path=str(Path(imbtune.__file__).resolve().parent))
+    return record
 
 
 def run(tree, dataset, seed, n_jobs, budget, scoring):
@@ -74,7 +63,10 @@ def run(tree, dataset, seed, n_jobs, budget, scoring):
                          timeout=3 * budget + 120)
     for line in out.stdout.splitlines():
         if line.startswith(compare.RESULT_MARKER):
-            return json.loads(line[len(compare.RESULT_MARKER):])
+            record = json.loads(line[len(compare.RESULT_MARKER):])
+            if record["status"] == "ok":
+                return record
+            raise SystemExit(f"run failed: {' '.join(command)}\n{record['error']}")
     raise SystemExit(f"run failed: {' '.join(command)}\n{out.stderr[-2000:]}")
 
 
