@@ -31,6 +31,7 @@ from .evaluation import Problem, choose_calibration, evaluate, out_of_fold
 from .exceptions import SearchFailedError, TrialFailedWarning
 from .focus import FamilyFocusSampler
 from .metrics import get_metric
+from .parallel import run_in_processes
 from .pipeline import (
     ImbalancedPipeline,
     _score,
@@ -345,18 +346,19 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
     refit : bool, default=True
         Refit the best pipeline on all rows as ``best_estimator_``.
     n_jobs : int, default=None
-        Trials run in parallel threads (None = 1, -1 = one per core); each
-        trial's fits run on one thread, BLAS and OpenMP pools included
-        (limited with threadpoolctl while the search runs), and the refit
-        on ``n_jobs`` threads. Results with ``n_jobs > 1`` are not
-        reproducible, as in Optuna.
+        Trials run at once (None = 1, -1 = one per core). With more than
+        one, trials run in worker processes sharing one Optuna journal
+        storage (see :mod:`imbtune.parallel`): a worker that dies loses only
+        the trial it was running. Each trial's fits run on one thread, BLAS
+        and OpenMP pools included (limited with threadpoolctl while the
+        search runs), and the refit on ``n_jobs`` threads. Results with
+        ``n_jobs > 1`` are not reproducible, as in Optuna.
     random_state : int, RandomState or None, default=None
         Seed of the folds, the sampler and every model: with an int and
         ``n_jobs=1`` the same call gives the same study.
     verbose : int, default=0
-        0: silent; 1: a progress bar (a log line per trial instead where
-        Optuna has no bar: ``n_trials=None`` with ``n_jobs > 1``); 2: a log
-        line per trial.
+        0: silent; 1: a progress bar (a log line per trial instead with
+        ``n_jobs > 1``); 2: a log line per trial.
 
     Attributes
     ----------
@@ -628,41 +630,57 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
 
         budget = _Budget(self.timeout, folds, len(y_encoded))
         top = _TopTrials(_ENSEMBLE_CANDIDATES)
-        objective = self._objective(problem, space, calibrations, budget, top)
-        # Optuna draws no bar for a timeout-only search run in parallel.
-        bar = self.verbose == 1 and not (self.n_trials is None and n_parallel > 1)
+        # Optuna draws a bar for one process only; parallel searches log trials.
+        bar = self.verbose == 1 and n_parallel == 1
         log_trials = self.verbose >= 2 or (self.verbose == 1 and not bar)
         level = optuna.logging.INFO if log_trials else optuna.logging.ERROR
-        # Each trial's fits run on one thread (problem.n_threads) and n_jobs
-        # trials run at once. Limiting BLAS (global) and OpenMP (per thread,
-        # see _objective) to one thread makes the trials' numbers independent
-        # of the caller's thread pools (a threaded reduction adds in another
-        # order) and keeps parallel trials from each using every core.
+        portfolio = space.portfolio() if self.warm_start else []
+        # Each trial's fits run on one thread (problem.n_threads). Limiting
+        # BLAS (global) and OpenMP (per thread, see _objective) to one thread
+        # makes the trials' numbers independent of the caller's thread pools
+        # (a threaded reduction adds in another order) and keeps parallel
+        # trials from each using every core.
         with _optuna_verbosity(level), warnings.catch_warnings(), threadpool_limits(
             limits=1, user_api="blas"
         ):
             # TPE's multivariate/group options and the progress bar are marked
             # experimental by Optuna; they are what a conditional space needs.
             warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
-            study = optuna.create_study(
-                direction="maximize",
-                sampler=self._make_sampler(seed, n_parallel),
-                pruner=self._make_pruner(len(folds), problem.n_repeats),
-            )
-            if self.warm_start:
-                for params in space.portfolio():
+            if n_parallel > 1:
+                def build():  # a worker's own copy of the problem (runs there)
+                    return (
+                        Problem(frame, y_encoded, folds, metric, pos, seed, n_threads=1),
+                        space, calibrations,
+                        lambda timeout: _Budget(timeout, folds, len(y_encoded)),
+                        _TopTrials(_ENSEMBLE_CANDIDATES),
+                    )
+
+                study, entries, notes = run_in_processes(
+                    self, build, n_parallel, self.n_trials, budget.remaining()
+                    if self.timeout is not None else None, seed, portfolio,
+                    self._make_sampler,
+                    lambda: self._make_pruner(len(folds), problem.n_repeats),
+                )
+                top.entries = entries[:top.size]
+                problem.notes |= notes
+            else:
+                study = optuna.create_study(
+                    direction="maximize",
+                    sampler=self._make_sampler(seed, n_parallel),
+                    pruner=self._make_pruner(len(folds), problem.n_repeats),
+                )
+                for params in portfolio:
                     study.enqueue_trial(params, skip_if_exists=True)
-            study.optimize(
-                objective,
-                n_trials=self.n_trials,
-                # Optuna's timeout only stops launching trials; the budget also
-                # stops the running ones and leaves time for the refit.
-                timeout=self.timeout,
-                n_jobs=n_parallel,
-                catch=(Exception,),
-                callbacks=[_stop_when_expired(budget)],
-                show_progress_bar=bar,
-            )
+                study.optimize(
+                    self._objective(problem, space, calibrations, budget, top),
+                    n_trials=self.n_trials,
+                    # Optuna's timeout only stops launching trials; the budget
+                    # also stops the running ones and leaves time for the refit.
+                    timeout=self.timeout,
+                    catch=(Exception,),
+                    callbacks=[_stop_when_expired(budget)],
+                    show_progress_bar=bar,
+                )
         self.search_time_ = time.monotonic() - budget.start
         self.study_ = study
         self.classes_ = classes

@@ -1,9 +1,12 @@
 """imbtune.ImbalancedSearchCV as a user calls it."""
 
+import json
 import logging
+import os
 import pickle
 import time
 import warnings
+from pathlib import Path
 
 import numpy as np
 import optuna
@@ -12,6 +15,7 @@ import pytest
 import scipy.sparse as sp
 from imblearn.under_sampling import NearMiss
 from optuna.distributions import FloatDistribution, IntDistribution
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedKFold
 from sklearn.neighbors import KNeighborsClassifier
@@ -153,35 +157,65 @@ def test_tie_break_picks_near_best_trial_of_best_pr_auc(quiet):
     assert tied.best_index_ == plain.best_index_
 
 
-class _ThreadsSeen(LogisticRegression):
-    """Records the BLAS and OpenMP thread counts its fits run under."""
+class _ThreadsSeen(ClassifierMixin, BaseEstimator):
+    """Logistic regression that records, one file per fit in ``log_dir``, its
+    process and the BLAS and OpenMP thread counts the fit runs under (files,
+    since with n_jobs > 1 the fits run in worker processes)."""
 
-    seen = []
+    def __init__(self, log_dir=None, C=1.0):
+        self.log_dir = log_dir
+        self.C = C
 
-    def fit(self, X, y, sample_weight=None):
-        type(self).seen.append(sorted(
-            (i["user_api"], i["num_threads"]) for i in threadpool_info()
-            if i["user_api"] in ("blas", "openmp")
-        ))
-        return super().fit(X, y, sample_weight=sample_weight)
+    def fit(self, X, y):
+        record = {
+            "pid": os.getpid(), "time": time.time_ns(),
+            "threads": sorted(
+                (i["user_api"], i["num_threads"]) for i in threadpool_info()
+                if i["user_api"] in ("blas", "openmp")
+            ),
+        }
+        path = os.path.join(self.log_dir, f"{os.getpid()}-{time.time_ns()}.json")
+        with open(path, "w") as fh:
+            json.dump(record, fh)
+        self.model_ = LogisticRegression(C=self.C, max_iter=200).fit(X, y)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict_proba(self, X):
+        return self.model_.predict_proba(X)
+
+    @staticmethod
+    def fits(log_dir):
+        records = [json.loads(p.read_text()) for p in Path(log_dir).glob("*.json")]
+        return sorted(records, key=lambda r: r["time"])
+
+
+def _threads_seen_spec(log_dir):
+    return ClassifierSpec("threads_seen", _ThreadsSeen(log_dir=str(log_dir)),
+                          space={"C": FloatDistribution(0.1, 10, log=True)}, weighting=None)
 
 
 @pytest.mark.parametrize("n_jobs", [1, 2])
-def test_trials_run_on_one_thread_each(breast_cancer, quiet, n_jobs):
+def test_trials_run_on_one_thread_each(breast_cancer, quiet, n_jobs, tmp_path):
     X, y = breast_cancer
     before = sorted((i["filepath"], i["num_threads"]) for i in threadpool_info())
     if all(n == 1 for _, n in before):
         pytest.skip("every thread pool already has one thread: nothing to limit")
-    _ThreadsSeen.seen = []
-    spec = ClassifierSpec("threads_seen", _ThreadsSeen(max_iter=200),
-                          space={"C": FloatDistribution(0.1, 10, log=True)})
-    ImbalancedSearchCV(n_trials=4, classifiers=[spec], resamplers=["none"], cv=3,
-                       n_repeats=1, n_jobs=n_jobs, ensemble_size=1,
-                       random_state=0).fit(X, y)
-    # 4 trials x 3 folds, in the trials' threads, then the refit
-    assert len(_ThreadsSeen.seen) == 13
-    assert all(n == 1 for fit in _ThreadsSeen.seen[:12] for _, n in fit)
-    assert any(n > 1 for _, n in _ThreadsSeen.seen[12])  # the refit is not limited
+    ImbalancedSearchCV(n_trials=4, classifiers=[_threads_seen_spec(tmp_path)],
+                       resamplers=["none"], cv=3, n_repeats=1, n_jobs=n_jobs,
+                       ensemble_size=1, random_state=0).fit(X, y)
+    fits = _ThreadsSeen.fits(tmp_path)
+    # 4 trials x 3 folds, in the trials' threads (or worker processes), then
+    # the refit, in this process
+    assert len(fits) == 13
+    assert all(n == 1 for fit in fits[:12] for _, n in fit["threads"])
+    assert fits[12]["pid"] == os.getpid()
+    assert any(n > 1 for _, n in fits[12]["threads"])  # the refit is not limited
+    trial_pids = {fit["pid"] for fit in fits[:12]}
+    if n_jobs == 1:
+        assert trial_pids == {os.getpid()}
+    else:  # worker processes
+        assert os.getpid() not in trial_pids
     # the limits end with the search
     assert sorted((i["filepath"], i["num_threads"]) for i in threadpool_info()) == before
 
@@ -387,10 +421,30 @@ def test_callable_scorer(breast_cancer, quiet):
     assert 0.85 < search.best_score_ <= 1
 
 
-def test_parallel_trials(breast_cancer, quiet):
+def test_parallel_trials(breast_cancer, quiet, tmp_path):
     X, y = breast_cancer
-    search = ImbalancedSearchCV(n_trials=6, n_jobs=2, **FAST).fit(X, y)
-    assert (search.cv_results_["state"] == "COMPLETE").sum() == 6
+    search = ImbalancedSearchCV(n_trials=7, n_jobs=2, **FAST).fit(X, y)
+    assert (search.cv_results_["state"] == "COMPLETE").sum() == 7
+    assert sorted(search.cv_results_["trial"]) == list(range(7))
+    assert search.n_trials_ == 7 and len(search.study_.trials) == 7
+    assert search.study_.best_value == search.cv_results_["mean_test_score"].max()
+    assert search.score(X, y) > 0.9
+    pickle.loads(pickle.dumps(search))  # the study is in memory, not in a removed file
+    # two worker processes, each drawing its own trials
+    spec = _threads_seen_spec(tmp_path)
+    search = ImbalancedSearchCV(n_trials=6, n_jobs=2, classifiers=[spec], resamplers=["none"],
+                                cv=3, n_repeats=1, warm_start=False, random_state=0).fit(X, y)
+    fits = _ThreadsSeen.fits(tmp_path)
+    assert len({fit["pid"] for fit in fits[:-1]}) == 2
+    assert search.cv_results_["param_threads_seen__C"].nunique() == 6
+
+
+def test_parallel_search_honours_timeout(breast_cancer, quiet):
+    X, y = breast_cancer
+    start = time.monotonic()
+    search = ImbalancedSearchCV(n_trials=None, timeout=8, n_jobs=2, **FAST).fit(X, y)
+    assert time.monotonic() - start < 8 + 3
+    assert (search.cv_results_["state"] == "COMPLETE").sum() >= 4
 
 
 def test_verbose_timeout_search_in_parallel_logs_trials(breast_cancer):

@@ -1,0 +1,211 @@
+"""Parallel trials: worker processes sharing one Optuna journal storage.
+
+With ``n_jobs > 1`` the trials of :class:`~imbtune.ImbalancedSearchCV` run in
+worker processes (joblib's loky executor, the one scikit-learn uses), not in
+threads: much of a trial is Python (resamplers, forests' per-tree work,
+the cross-fitted decision) and holds the GIL, so threads barely add trials.
+Each worker loads the same study from a journal file, draws with its own
+sampler seed (TPE's constant liar keeps them apart) and returns the
+out-of-fold probabilities of its best trials for the ensemble. The parent
+logs trials as they finish and, at the end, copies the study into memory.
+
+A worker that dies (killed, out of memory) loses only the trial it was
+running: that trial is marked failed with a note and every finished trial is
+kept.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import os
+import shutil
+import tempfile
+import time
+import warnings
+
+import numpy as np
+import optuna
+from joblib.externals.loky import get_reusable_executor
+from optuna.storages import InMemoryStorage, JournalStorage
+from optuna.storages.journal import JournalFileBackend
+from optuna.trial import TrialState
+from threadpoolctl import threadpool_limits
+
+from .exceptions import TrialFailedWarning
+
+__all__ = ["run_in_processes", "trial_shares"]
+
+_STUDY_NAME = "imbtune"
+_POLL_SECONDS = 0.5
+_LOGGER = optuna.logging.get_logger("optuna.study.study")
+
+
+def trial_shares(n_trials, n_workers):
+    """Trials per worker: ``n_trials`` split as evenly as possible (``None``:
+    each worker runs until the time budget ends); workers with no share are
+    left out."""
+    if n_trials is None:
+        return [None] * n_workers
+    base, extra = divmod(int(n_trials), n_workers)
+    return [base + (i < extra) for i in range(n_workers) if base + (i < extra) > 0]
+
+
+def worker_seed(seed, worker):
+    """The sampler seed of worker ``worker`` (worker 0 keeps ``seed``)."""
+    if worker == 0:
+        return seed
+    return int(np.random.SeedSequence([seed, worker]).generate_state(1)[0] >> 1)
+
+
+def _work(search, build, storage_path, worker, n_workers, n_trials, end_time):
+    """One worker: run its share of the study; return its best trials' OOFs
+    and the notes of its fallbacks."""
+    from .search import _stop_when_expired as stop_when_expired
+
+    problem, space, calibrations, make_budget, top = build()
+    timeout = None if end_time is None else max(0.0, end_time - time.time())
+    budget = make_budget(timeout)
+    objective = search._objective(problem, space, calibrations, budget, top)
+    storage = JournalStorage(JournalFileBackend(storage_path))
+    previous = optuna.logging.get_verbosity()
+    optuna.logging.set_verbosity(optuna.logging.ERROR)  # the parent logs trials
+    try:
+        with warnings.catch_warnings(), threadpool_limits(limits=1, user_api="blas"):
+            warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
+            sampler = search._make_sampler(
+                worker_seed(problem.random_state, worker), n_workers
+            )
+            if worker and not isinstance(search.sampler, str) and hasattr(
+                sampler, "reseed_rng"
+            ):
+                sampler.reseed_rng()  # a user's sampler: copies must not draw alike
+            study = optuna.load_study(
+                study_name=_STUDY_NAME, storage=storage, sampler=sampler,
+                pruner=search._make_pruner(len(problem.folds), problem.n_repeats),
+            )
+            study.optimize(
+                objective, n_trials=n_trials, timeout=timeout, n_jobs=1,
+                catch=(Exception,), callbacks=[stop_when_expired(budget)],
+            )
+    finally:
+        optuna.logging.set_verbosity(previous)
+    return top.best(), set(problem.notes)
+
+
+def _log_finished(study, logged, best):
+    """Log the trials finished since the last call, in Optuna's words."""
+    for trial in study.get_trials(deepcopy=False):
+        if trial.number in logged or not trial.state.is_finished():
+            continue
+        logged.add(trial.number)
+        if trial.state == TrialState.COMPLETE:
+            if best[0] is None or trial.value > best[1]:
+                best[:] = [trial.number, trial.value]
+            _LOGGER.info(
+                f"Trial {trial.number} finished with value: {trial.value} and parameters: "
+                f"{trial.params}. Best is trial {best[0]} with value: {best[1]}."
+            )
+        elif trial.state == TrialState.PRUNED:
+            _LOGGER.info(f"Trial {trial.number} pruned. {trial.user_attrs.get('note', '')}")
+        else:
+            _LOGGER.warning(
+                f"Trial {trial.number} failed: {trial.user_attrs.get('error', 'no error recorded')}"
+            )
+
+
+@contextlib.contextmanager
+def _quiet():
+    """Optuna's 'A new study created' lines are not the user's study."""
+    previous = optuna.logging.get_verbosity()
+    optuna.logging.set_verbosity(max(previous, optuna.logging.WARNING))
+    try:
+        yield
+    finally:
+        optuna.logging.set_verbosity(previous)
+
+
+def run_in_processes(search, build, n_workers, n_trials, timeout, seed, enqueue,
+                     make_sampler, make_pruner):
+    """Run the study in ``n_workers`` processes; return it (in memory), the
+    best trials' OOF entries of all workers and the workers' notes.
+
+    ``build()`` makes a worker's ``(problem, space, calibrations,
+    make_budget, top)``; it is pickled to each worker (cloudpickle, so
+    closures and a user's own specs travel). ``enqueue`` lists the
+    parameters of the trials to run first.
+    """
+    end_time = None if timeout is None else time.time() + timeout
+    shares = trial_shares(n_trials, n_workers)
+    tmp = tempfile.mkdtemp(prefix="imbtune-study-")
+    try:
+        path = os.path.join(tmp, "journal.log")
+        storage = JournalStorage(JournalFileBackend(path))
+        with _quiet():
+            study = optuna.create_study(
+                study_name=_STUDY_NAME, storage=storage, direction="maximize"
+            )
+        for params in enqueue:
+            study.enqueue_trial(params, skip_if_exists=True)
+        executor = get_reusable_executor(max_workers=len(shares))
+        futures = [
+            executor.submit(_work, search, build, path, worker, len(shares), share, end_time)
+            for worker, share in enumerate(shares)
+        ]
+        logged, best = set(), [None, None]
+        try:
+            while True:
+                _, pending = concurrent.futures.wait(futures, timeout=_POLL_SECONDS)
+                _log_finished(study, logged, best)
+                if not pending:
+                    break
+        except BaseException:  # interrupted: stop the workers, not only this loop
+            for future in futures:
+                future.cancel()
+            executor.shutdown(wait=False, kill_workers=True)
+            raise
+        tops, notes, lost = [], set(), []
+        for future in futures:
+            try:
+                entries, worker_notes = future.result()
+            except Exception as exc:  # the worker died: its finished trials stay
+                lost.append(f"{type(exc).__name__}: {exc}")
+                continue
+            tops.extend(entries)
+            notes |= worker_notes
+        _fail_orphans(study, lost)
+        _log_finished(study, logged, best)
+        memory = InMemoryStorage()
+        with _quiet():
+            optuna.copy_study(from_study_name=_STUDY_NAME, from_storage=storage,
+                              to_storage=memory)
+            study = optuna.load_study(study_name=_STUDY_NAME, storage=memory,
+                                      sampler=make_sampler(seed, n_workers),
+                                      pruner=make_pruner())
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    tops.sort(key=lambda e: e[:2], reverse=True)
+    return study, tops, notes
+
+
+def _fail_orphans(study, lost):
+    """Mark failed the trials a dead worker left running, and say so."""
+    if not lost:
+        return
+    orphans = study.get_trials(deepcopy=False, states=(TrialState.RUNNING,))
+    for trial in orphans:
+        study._storage.set_trial_user_attr(
+            trial._trial_id, "error", f"its worker process stopped ({lost[0]})"
+        )
+        study._storage.set_trial_state_values(trial._trial_id, TrialState.FAIL)
+    finished = sum(t.state.is_finished() for t in study.get_trials(deepcopy=False))
+    warnings.warn(
+        f"{len(lost)} worker process(es) of the search stopped early ({lost[0]}); "
+        f"the {finished - len(orphans)} trials finished before are kept and "
+        f"{len(orphans)} trial(s) they were running are marked failed. If a "
+        "worker ran out of memory, use fewer n_jobs.",
+        TrialFailedWarning,
+        stacklevel=4,
+    )

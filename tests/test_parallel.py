@@ -1,0 +1,85 @@
+"""imbtune.parallel: trials in worker processes sharing one journal storage."""
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from optuna.distributions import FloatDistribution
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.linear_model import LogisticRegression
+
+from imbtune import ClassifierSpec, ImbalancedSearchCV, TrialFailedWarning
+from imbtune.parallel import trial_shares, worker_seed
+
+
+def test_trial_shares_split_n_trials_exactly():
+    assert trial_shares(7, 2) == [4, 3]
+    assert trial_shares(6, 3) == [2, 2, 2]
+    assert trial_shares(2, 4) == [1, 1]  # no idle workers
+    assert trial_shares(None, 3) == [None, None, None]
+    for n in range(1, 30):
+        for k in range(1, 9):
+            assert sum(trial_shares(n, k)) == n
+
+
+def test_worker_seeds_differ_and_repeat():
+    seeds = [worker_seed(0, w) for w in range(8)]
+    assert seeds[0] == 0 and len(set(seeds)) == 8
+    assert seeds == [worker_seed(0, w) for w in range(8)]
+    assert all(0 <= s < 2**31 for s in seeds)
+
+
+class _DiesOnce(ClassifierMixin, BaseEstimator):
+    """Logistic regression whose process dies (as if killed for memory) at the
+    ``die_at``-th fit counted over all processes, once: fits are counted as
+    files in ``log_dir``."""
+
+    def __init__(self, log_dir=None, die_at=8, C=1.0):
+        self.log_dir = log_dir
+        self.die_at = die_at
+        self.C = C
+
+    def fit(self, X, y):
+        log = Path(self.log_dir)
+        (log / f"fit-{os.getpid()}-{len(list(log.iterdir()))}-{np.random.rand()}").touch()
+        fits = len(list(log.glob("fit-*")))
+        marker = log / "died"
+        if fits >= self.die_at and not marker.exists():
+            marker.touch()
+            os._exit(1)
+        self.model_ = LogisticRegression(C=self.C, max_iter=200).fit(X, y)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict_proba(self, X):
+        return self.model_.predict_proba(X)
+
+
+def test_a_dead_worker_loses_only_its_running_trial(breast_cancer, quiet, tmp_path):
+    X, y = breast_cancer
+    spec = ClassifierSpec("dies_once", _DiesOnce(log_dir=str(tmp_path)),
+                          space={"C": FloatDistribution(0.1, 10, log=True)}, weighting=None)
+    with pytest.warns(TrialFailedWarning, match="worker process.*stopped early"):
+        search = ImbalancedSearchCV(
+            n_trials=20, n_jobs=2, classifiers=[spec], resamplers=["none"], cv=3,
+            n_repeats=1, warm_start=False, ensemble_size=1, random_state=0,
+        ).fit(X, y)
+    assert (tmp_path / "died").exists()
+    states = search.cv_results_["state"]
+    # 8 fits at 3 folds a trial: at least two trials had finished
+    assert (states == "COMPLETE").sum() >= 2
+    orphans = search.cv_results_[states == "FAIL"]
+    assert len(orphans) >= 1
+    assert orphans["error"].str.startswith("its worker process stopped").all()
+    assert "RUNNING" not in set(states)
+    # the refit works from the finished trials (their OOF probabilities are
+    # recomputed where the dead worker held them)
+    assert search.best_score_ == pytest.approx(
+        search.cv_results_.loc[states == "COMPLETE", "mean_test_score"].max()
+    )
+    assert search.score(X, y) > 0.9
+    # the next parallel search gets fresh workers
+    again = ImbalancedSearchCV(n_trials=4, n_jobs=2, classifiers=["logreg"],
+                               resamplers=["none"], cv=3, random_state=0).fit(X, y)
+    assert (again.cv_results_["state"] == "COMPLETE").sum() == 4
