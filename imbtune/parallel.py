@@ -95,15 +95,20 @@ def _work(search, build, storage_path, worker, n_workers, n_trials, end_time):
     return top.best(), set(problem.notes)
 
 
-def _log_finished(study, logged, best):
-    """Log the trials finished since the last call, in Optuna's words."""
+def _finished_since(study, logged, best, log):
+    """Note (and with ``log``, log in Optuna's words) the trials finished
+    since the last call; return how many."""
+    new = 0
     for trial in study.get_trials(deepcopy=False):
         if trial.number in logged or not trial.state.is_finished():
             continue
         logged.add(trial.number)
+        new += 1
+        if trial.state == TrialState.COMPLETE and (best[0] is None or trial.value > best[1]):
+            best[:] = [trial.number, trial.value]
+        if not log:
+            continue
         if trial.state == TrialState.COMPLETE:
-            if best[0] is None or trial.value > best[1]:
-                best[:] = [trial.number, trial.value]
             _LOGGER.info(
                 f"Trial {trial.number} finished with value: {trial.value} and parameters: "
                 f"{trial.params}. Best is trial {best[0]} with value: {best[1]}."
@@ -114,6 +119,7 @@ def _log_finished(study, logged, best):
             _LOGGER.warning(
                 f"Trial {trial.number} failed: {trial.user_attrs.get('error', 'no error recorded')}"
             )
+    return new
 
 
 @contextlib.contextmanager
@@ -127,15 +133,55 @@ def _quiet():
         optuna.logging.set_verbosity(previous)
 
 
+class _Progress:
+    """The parent's view of a parallel study: a progress bar (trials, or
+    seconds of the budget without ``n_trials``) and/or a log line per trial."""
+
+    def __init__(self, bar, log, n_trials, timeout):
+        self.log = log
+        self.logged, self.best = set(), [None, None]
+        self.start = time.monotonic()
+        self.bar = None
+        if bar:
+            from tqdm.auto import tqdm
+
+            by_time = n_trials is None
+            self.bar = tqdm(
+                total=round(timeout) if by_time else n_trials,
+                unit="s" if by_time else "trial",
+                bar_format="{l_bar}{bar}| {n:.0f}/{total_fmt} s{postfix}" if by_time else None,
+            )
+            self.by_time = by_time
+
+    def update(self, study):
+        new = _finished_since(study, self.logged, self.best, self.log)
+        if self.bar is None:
+            return
+        if self.by_time:
+            self.bar.n = min(self.bar.total, time.monotonic() - self.start)
+        else:
+            self.bar.n = min(self.bar.total, len(self.logged))
+        if new and self.best[0] is not None:
+            self.bar.set_postfix_str(
+                f"best trial {self.best[0]}: {self.best[1]:.4f}", refresh=False
+            )
+        self.bar.refresh()
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.close()
+
+
 def run_in_processes(search, build, n_workers, n_trials, timeout, seed, enqueue,
-                     make_sampler, make_pruner):
+                     make_sampler, make_pruner, bar=False, log=False):
     """Run the study in ``n_workers`` processes; return it (in memory), the
     best trials' OOF entries of all workers and the workers' notes.
 
     ``build()`` makes a worker's ``(problem, space, calibrations,
     make_budget, top)``; it is pickled to each worker (cloudpickle, so
     closures and a user's own specs travel). ``enqueue`` lists the
-    parameters of the trials to run first.
+    parameters of the trials to run first. ``bar`` draws a progress bar,
+    ``log`` logs each finished trial (Optuna's logger, INFO).
     """
     end_time = None if timeout is None else time.time() + timeout
     shares = trial_shares(n_trials, n_workers)
@@ -154,17 +200,18 @@ def run_in_processes(search, build, n_workers, n_trials, timeout, seed, enqueue,
             executor.submit(_work, search, build, path, worker, len(shares), share, end_time)
             for worker, share in enumerate(shares)
         ]
-        logged, best = set(), [None, None]
+        progress = _Progress(bar, log, n_trials, timeout)
         try:
             while True:
                 _, pending = concurrent.futures.wait(futures, timeout=_POLL_SECONDS)
-                _log_finished(study, logged, best)
+                progress.update(study)
                 if not pending:
                     break
         except BaseException:  # interrupted: stop the workers, not only this loop
             for future in futures:
                 future.cancel()
             executor.shutdown(wait=False, kill_workers=True)
+            progress.close()
             raise
         tops, notes, lost = [], set(), []
         for future in futures:
@@ -176,7 +223,8 @@ def run_in_processes(search, build, n_workers, n_trials, timeout, seed, enqueue,
             tops.extend(entries)
             notes |= worker_notes
         _fail_orphans(study, lost)
-        _log_finished(study, logged, best)
+        progress.update(study)
+        progress.close()
         memory = InMemoryStorage()
         with _quiet():
             optuna.copy_study(from_study_name=_STUDY_NAME, from_storage=storage,

@@ -357,8 +357,9 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         Seed of the folds, the sampler and every model: with an int and
         ``n_jobs=1`` the same call gives the same study.
     verbose : int, default=0
-        0: silent; 1: a progress bar (a log line per trial instead with
-        ``n_jobs > 1``); 2: a log line per trial.
+        0: silent; 1: a progress bar (of trials, or of seconds with
+        ``n_trials=None``) showing the best trial so far; 2: a log line per
+        trial.
 
     Attributes
     ----------
@@ -630,9 +631,10 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
 
         budget = _Budget(self.timeout, folds, len(y_encoded))
         top = _TopTrials(_ENSEMBLE_CANDIDATES)
-        # Optuna draws a bar for one process only; parallel searches log trials.
-        bar = self.verbose == 1 and n_parallel == 1
-        log_trials = self.verbose >= 2 or (self.verbose == 1 and not bar)
+        # verbose=1: a progress bar (Optuna's, or with worker processes the
+        # parent's); 2: a log line per trial.
+        bar = self.verbose == 1
+        log_trials = self.verbose >= 2
         level = optuna.logging.INFO if log_trials else optuna.logging.ERROR
         portfolio = space.portfolio() if self.warm_start else []
         # Each trial's fits run on one thread (problem.n_threads). Limiting
@@ -660,6 +662,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
                     if self.timeout is not None else None, seed, portfolio,
                     self._make_sampler,
                     lambda: self._make_pruner(len(folds), problem.n_repeats),
+                    bar=bar, log=log_trials,
                 )
                 top.entries = entries[:top.size]
                 problem.notes |= notes

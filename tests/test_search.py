@@ -447,10 +447,12 @@ def test_parallel_search_honours_timeout(breast_cancer, quiet):
     assert (search.cv_results_["state"] == "COMPLETE").sum() >= 4
 
 
-def test_verbose_timeout_search_in_parallel_logs_trials(breast_cancer):
-    # Optuna has no progress bar for a timeout-only search with n_jobs > 1:
-    # verbose=1 then shows a line per trial instead of Optuna's warning.
+@pytest.mark.parametrize("n_trials", [None, 6])
+def test_parallel_search_shows_progress(breast_cancer, capsys, n_trials):
+    # Worker processes log nothing themselves: the parent draws the bar
+    # (verbose=1) or logs a line per trial in Optuna's words (verbose=2).
     X, y = breast_cancer
+    timeout = 4 if n_trials is None else None
     lines = []
     handler = logging.Handler()
     handler.emit = lambda record: lines.append(record.getMessage())
@@ -459,11 +461,19 @@ def test_verbose_timeout_search_in_parallel_logs_trials(breast_cancer):
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            ImbalancedSearchCV(n_trials=None, timeout=4, n_jobs=2, verbose=1, **FAST).fit(X, y)
+            ImbalancedSearchCV(n_trials=n_trials, timeout=timeout, n_jobs=2, verbose=1,
+                               **FAST).fit(X, y)
+            bar = capsys.readouterr().err
+            assert not lines
+            ImbalancedSearchCV(n_trials=n_trials, timeout=timeout, n_jobs=2, verbose=2,
+                               **FAST).fit(X, y)
     finally:
         logger.removeHandler(handler)
     assert not [w for w in caught if "progress bar" in str(w.message)]
-    assert any(line.startswith("Trial 0 finished") for line in lines)
+    assert "best trial" in bar
+    assert (" s" in bar) if n_trials is None else ("6/6" in bar)
+    assert any(line.startswith("Trial 0 finished with value") for line in lines)
+    assert not any("study created" in line for line in lines)
 
 
 def test_median_pruner_stops_weak_trials(breast_cancer, quiet):
