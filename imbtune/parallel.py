@@ -7,7 +7,9 @@ the cross-fitted decision) and holds the GIL, so threads barely add trials.
 Each worker loads the same study from a journal file, draws with its own
 sampler seed (TPE's constant liar keeps them apart) and returns the
 out-of-fold probabilities of its best trials for the ensemble. The parent
-logs trials as they finish and, at the end, copies the study into memory.
+draws the progress bar or logs trials as they finish and, at the end, copies
+the study into memory (``study_`` outlives the journal file, which is
+removed).
 
 A worker that dies (killed, out of memory) loses only the trial it was
 running: that trial is marked failed with a note and every finished trial is
