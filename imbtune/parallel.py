@@ -12,8 +12,10 @@ the study into memory (``study_`` outlives the journal file, which is
 removed).
 
 A worker that dies (killed, out of memory) loses only the trial it was
-running: that trial is marked failed with a note and every finished trial is
-kept.
+running: that trial is marked failed with a note, every finished trial is
+kept, and new workers go on with what is left of the budget (at most twice).
+loky stops every worker of the pool when one dies, so the trials the others
+were running are marked failed too.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -42,6 +44,8 @@ __all__ = ["run_in_processes", "trial_shares"]
 
 _STUDY_NAME = "imbtune"
 _POLL_SECONDS = 0.5
+_MAX_RESTARTS = 2  # rounds of new workers after workers died
+_MIN_ROUND_SECONDS = 2.0  # no new workers for less of the budget than this
 _LOGGER = optuna.logging.get_logger("optuna.study.study")
 
 
@@ -186,7 +190,6 @@ def run_in_processes(search, build, n_workers, n_trials, timeout, seed, enqueue,
     ``log`` logs each finished trial (Optuna's logger, INFO).
     """
     end_time = None if timeout is None else time.time() + timeout
-    shares = trial_shares(n_trials, n_workers)
     tmp = tempfile.mkdtemp(prefix="imbtune-study-")
     try:
         path = os.path.join(tmp, "journal.log")
@@ -197,36 +200,32 @@ def run_in_processes(search, build, n_workers, n_trials, timeout, seed, enqueue,
             )
         for params in enqueue:
             study.enqueue_trial(params, skip_if_exists=True)
-        executor = get_reusable_executor(max_workers=len(shares))
-        futures = [
-            executor.submit(_work, search, build, path, worker, len(shares), share, end_time)
-            for worker, share in enumerate(shares)
-        ]
         progress = _Progress(bar, log, n_trials, timeout)
-        try:
-            while True:
-                _, pending = concurrent.futures.wait(futures, timeout=_POLL_SECONDS)
-                progress.update(study)
-                if not pending:
-                    break
-        except BaseException:  # interrupted: stop the workers, not only this loop
-            for future in futures:
-                future.cancel()
-            executor.shutdown(wait=False, kill_workers=True)
-            progress.close()
-            raise
-        tops, notes, lost = [], set(), []
-        for future in futures:
-            try:
-                entries, worker_notes = future.result()
-            except Exception as exc:  # the worker died: its finished trials stay
-                lost.append(f"{type(exc).__name__}: {exc}")
-                continue
-            tops.extend(entries)
-            notes |= worker_notes
-        _fail_orphans(study, lost)
+        tops, notes, lost, failed = [], set(), [], []
+        restarts = 0
+        for round_ in range(_MAX_RESTARTS + 1):
+            shares = _remaining_shares(study, n_trials, n_workers, end_time)
+            if not shares:
+                break
+            restarts = round_
+            results = _run_round(search, build, path, shares, end_time, study, progress,
+                                 first_worker=round_ * n_workers)
+            round_lost = []
+            for result in results:
+                if isinstance(result, BaseException):  # the worker died
+                    first = str(result).strip().split("\n")[0].split(". ")[0].rstrip(".")
+                    round_lost.append(f"{type(result).__name__}: {first}")
+                else:
+                    tops.extend(result[0])
+                    notes |= result[1]
+            if not round_lost:
+                break
+            lost += round_lost
+            failed += _fail_orphans(study, round_lost[0])
         progress.update(study)
         progress.close()
+        if lost:
+            _warn_lost(study, lost, failed, restarts)
         memory = InMemoryStorage()
         with _quiet():
             optuna.copy_study(from_study_name=_STUDY_NAME, from_storage=storage,
@@ -240,21 +239,66 @@ def run_in_processes(search, build, n_workers, n_trials, timeout, seed, enqueue,
     return study, tops, notes
 
 
-def _fail_orphans(study, lost):
-    """Mark failed the trials a dead worker left running, and say so."""
-    if not lost:
-        return
+def _remaining_shares(study, n_trials, n_workers, end_time):
+    """Workers to start now and their trials: none once the budget is spent."""
+    if end_time is not None and end_time - time.time() < _MIN_ROUND_SECONDS:
+        return []
+    if n_trials is None:
+        return trial_shares(None, n_workers)
+    started = sum(t.state != TrialState.WAITING for t in study.get_trials(deepcopy=False))
+    return trial_shares(n_trials - started, n_workers) if started < n_trials else []
+
+
+def _run_round(search, build, path, shares, end_time, study, progress, first_worker):
+    """Run one worker per share until all end; each one's result or error."""
+    executor = get_reusable_executor(max_workers=len(shares))
+    futures = [
+        executor.submit(_work, search, build, path, first_worker + i, len(shares), share,
+                        end_time)
+        for i, share in enumerate(shares)
+    ]
+    try:
+        while True:
+            _, pending = concurrent.futures.wait(futures, timeout=_POLL_SECONDS)
+            progress.update(study)
+            if not pending:
+                break
+    except BaseException:  # interrupted: stop the workers, not only this loop
+        for future in futures:
+            future.cancel()
+        executor.shutdown(wait=False, kill_workers=True)
+        progress.close()
+        raise
+    results = []
+    for future in futures:
+        try:
+            results.append(future.result())
+        except Exception as exc:
+            results.append(exc)
+    return results
+
+
+def _fail_orphans(study, reason):
+    """Mark failed the trials that dead workers left running; their numbers."""
     orphans = study.get_trials(deepcopy=False, states=(TrialState.RUNNING,))
     for trial in orphans:
         study._storage.set_trial_user_attr(
-            trial._trial_id, "error", f"its worker process stopped ({lost[0]})"
+            trial._trial_id, "error", f"its worker process stopped ({reason})"
         )
         study._storage.set_trial_state_values(trial._trial_id, TrialState.FAIL)
-    finished = sum(t.state.is_finished() for t in study.get_trials(deepcopy=False))
+    return [trial.number for trial in orphans]
+
+
+def _warn_lost(study, lost, failed, restarts):
+    finished = sum(
+        t.state.is_finished() and t.number not in failed
+        for t in study.get_trials(deepcopy=False)
+    )
+    went_on = "new workers went on with the rest of the budget and " if restarts else ""
     warnings.warn(
-        f"{len(lost)} worker process(es) of the search stopped early ({lost[0]}); "
-        f"the {finished - len(orphans)} trials finished before are kept and "
-        f"{len(orphans)} trial(s) they were running are marked failed. If a "
+        f"Worker processes of the search stopped early ({lost[0]}). "
+        f"The trials they were running ({', '.join(map(str, failed)) or 'none'}) are "
+        f"marked failed; {went_on}the {finished} finished trials are kept. If a "
         "worker ran out of memory, use fewer n_jobs.",
         TrialFailedWarning,
         stacklevel=4,

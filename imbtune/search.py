@@ -349,7 +349,8 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         Trials run at once (None = 1, -1 = one per core). With more than
         one, trials run in worker processes sharing one Optuna journal
         storage (see :mod:`imbtune.parallel`): a worker that dies loses only
-        the trial it was running. Each trial's fits run on one thread, BLAS
+        the trial it was running, and new workers go on with the budget.
+        Each trial's fits run on one thread, BLAS
         and OpenMP pools included (limited with threadpoolctl while the
         search runs), and the refit on ``n_jobs`` threads. Results with
         ``n_jobs > 1`` are not reproducible, as in Optuna.
@@ -657,9 +658,9 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
                         _TopTrials(_ENSEMBLE_CANDIDATES),
                     )
 
+                left = None if self.timeout is None else budget.remaining()
                 study, entries, notes = run_in_processes(
-                    self, build, n_parallel, self.n_trials, budget.remaining()
-                    if self.timeout is not None else None, seed, portfolio,
+                    self, build, n_parallel, self.n_trials, left, seed, portfolio,
                     self._make_sampler,
                     lambda: self._make_pruner(len(folds), problem.n_repeats),
                     bar=bar, log=log_trials,
