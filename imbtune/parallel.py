@@ -179,7 +179,7 @@ class _Progress:
 
 
 def run_in_processes(search, build, n_workers, n_trials, timeout, seed, enqueue,
-                     make_sampler, make_pruner, bar=False, log=False):
+                     make_sampler, make_pruner, bar=False, log=False, keep=None):
     """Run the study in ``n_workers`` processes; return it (in memory), the
     best trials' OOF entries of all workers and the workers' notes.
 
@@ -187,7 +187,10 @@ def run_in_processes(search, build, n_workers, n_trials, timeout, seed, enqueue,
     make_budget, top)``; it is pickled to each worker (cloudpickle, so
     closures and a user's own specs travel). ``enqueue`` lists the
     parameters of the trials to run first. ``bar`` draws a progress bar,
-    ``log`` logs each finished trial (Optuna's logger, INFO).
+    ``log`` logs each finished trial (Optuna's logger, INFO). If the search
+    is interrupted (``KeyboardInterrupt``), the workers are stopped, the
+    trials they were running marked failed and ``keep`` is given the study
+    (in memory) before the interruption goes on up.
     """
     end_time = None if timeout is None else time.time() + timeout
     tmp = tempfile.mkdtemp(prefix="imbtune-study-")
@@ -208,8 +211,14 @@ def run_in_processes(search, build, n_workers, n_trials, timeout, seed, enqueue,
             if not shares:
                 break
             restarts = round_
-            results = _run_round(search, build, path, shares, end_time, study, progress,
-                                 first_worker=round_ * n_workers)
+            try:
+                results = _run_round(search, build, path, shares, end_time, study,
+                                     progress, first_worker=round_ * n_workers)
+            except KeyboardInterrupt:  # the workers are stopped; keep what finished
+                _fail_orphans(study, "the search was interrupted")
+                if keep is not None:
+                    keep(_in_memory(storage, make_sampler(seed, n_workers), make_pruner()))
+                raise
             round_lost = []
             for result in results:
                 if isinstance(result, BaseException):  # the worker died
@@ -226,17 +235,21 @@ def run_in_processes(search, build, n_workers, n_trials, timeout, seed, enqueue,
         progress.close()
         if lost:
             _warn_lost(study, lost, failed, restarts)
-        memory = InMemoryStorage()
-        with _quiet():
-            optuna.copy_study(from_study_name=_STUDY_NAME, from_storage=storage,
-                              to_storage=memory)
-            study = optuna.load_study(study_name=_STUDY_NAME, storage=memory,
-                                      sampler=make_sampler(seed, n_workers),
-                                      pruner=make_pruner())
+        study = _in_memory(storage, make_sampler(seed, n_workers), make_pruner())
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     tops.sort(key=lambda e: e[:2], reverse=True)
     return study, tops, notes
+
+
+def _in_memory(storage, sampler, pruner):
+    """The journal's study copied into memory (it outlives the file)."""
+    memory = InMemoryStorage()
+    with _quiet():
+        optuna.copy_study(from_study_name=_STUDY_NAME, from_storage=storage,
+                          to_storage=memory)
+        return optuna.load_study(study_name=_STUDY_NAME, storage=memory,
+                                 sampler=sampler, pruner=pruner)
 
 
 def _remaining_shares(study, n_trials, n_workers, end_time):
@@ -279,7 +292,7 @@ def _run_round(search, build, path, shares, end_time, study, progress, first_wor
 
 
 def _fail_orphans(study, reason):
-    """Mark failed the trials that dead workers left running; their numbers."""
+    """Mark failed the trials that stopped workers left running; their numbers."""
     orphans = study.get_trials(deepcopy=False, states=(TrialState.RUNNING,))
     for trial in orphans:
         study._storage.set_trial_user_attr(

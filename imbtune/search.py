@@ -385,7 +385,10 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         or class weights (multiclass), boosting rounds used
         (``select_rounds``), fit time, error text of failed trials.
     study_ : optuna.study.Study
-        The Optuna study.
+        The Optuna study. If the search is interrupted (``KeyboardInterrupt``,
+        Ctrl-C), ``fit`` sets ``study_`` and ``cv_results_`` to the trials
+        run so far (the ones running then marked failed) before the
+        interruption goes on; the search is then not fitted.
     classes_ : ndarray
         Class labels.
     threshold_ : float
@@ -664,6 +667,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
                     self._make_sampler,
                     lambda: self._make_pruner(len(folds), problem.n_repeats),
                     bar=bar, log=log_trials,
+                    keep=lambda st: self._keep_interrupted(st, len(folds), len(classes)),
                 )
                 top.entries = entries[:top.size]
                 problem.notes |= notes
@@ -675,16 +679,20 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
                 )
                 for params in portfolio:
                     study.enqueue_trial(params, skip_if_exists=True)
-                study.optimize(
-                    self._objective(problem, space, calibrations, budget, top),
-                    n_trials=self.n_trials,
-                    # Optuna's timeout only stops launching trials; the budget
-                    # also stops the running ones and leaves time for the refit.
-                    timeout=self.timeout,
-                    catch=(Exception,),
-                    callbacks=[_stop_when_expired(budget)],
-                    show_progress_bar=bar,
-                )
+                try:
+                    study.optimize(
+                        self._objective(problem, space, calibrations, budget, top),
+                        n_trials=self.n_trials,
+                        # Optuna's timeout only stops launching trials; the budget
+                        # also stops the running ones and leaves time for the refit.
+                        timeout=self.timeout,
+                        catch=(Exception,),
+                        callbacks=[_stop_when_expired(budget)],
+                        show_progress_bar=bar,
+                    )
+                except KeyboardInterrupt:  # Optuna marked the running trial failed
+                    self._keep_interrupted(study, len(folds), len(classes))
+                    raise
         self.search_time_ = time.monotonic() - budget.start
         self.study_ = study
         self.classes_ = classes
@@ -712,6 +720,21 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
             self.refit_time_ = time.monotonic() - refit_start
         warn_notes(problem.notes)
         return self
+
+    def _keep_interrupted(self, study, n_folds, n_classes):
+        """An interrupted search keeps its finished trials: ``study_`` and
+        ``cv_results_`` hold them, though the search is not fitted."""
+        for name in ("best_index_", "best_score_", "best_params_", "best_estimator_",
+                     "ensemble_weights_", "classes_", "n_trials_", "refit_time_",
+                     "search_time_"):
+            self.__dict__.pop(name, None)  # an earlier fit's results are not these
+        self.study_ = study
+        self.cv_results_ = self._results_frame(study, n_folds, n_classes)
+
+    def __sklearn_is_fitted__(self):
+        # Set only once a search has ended (an interrupted one keeps study_
+        # and cv_results_, and n_features_in_ is set on entry to fit).
+        return hasattr(self, "best_index_")
 
     def _pipeline(self, config, calibration, seed):
         return ImbalancedPipeline(

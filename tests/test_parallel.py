@@ -1,12 +1,16 @@
 """imbtune.parallel: trials in worker processes sharing one journal storage."""
 
 import os
+import signal
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 from optuna.distributions import FloatDistribution
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 
 from imbtune import ClassifierSpec, ImbalancedSearchCV, TrialFailedWarning
@@ -60,7 +64,7 @@ def test_a_dead_worker_loses_only_its_running_trial_and_the_search_goes_on(breas
     X, y = breast_cancer
     spec = ClassifierSpec("dies_once", _DiesOnce(log_dir=str(tmp_path)),
                           space={"C": FloatDistribution(0.1, 10, log=True)}, weighting=None)
-    with pytest.warns(TrialFailedWarning, match="worker process.*stopped early"):
+    with pytest.warns(TrialFailedWarning, match="Worker processes of the search stopped early"):
         search = ImbalancedSearchCV(
             n_trials=20, n_jobs=2, classifiers=[spec], resamplers=["none"], cv=3,
             n_repeats=1, warm_start=False, ensemble_size=1, random_state=0,
@@ -82,6 +86,35 @@ def test_a_dead_worker_loses_only_its_running_trial_and_the_search_goes_on(breas
     )
     assert search.score(X, y) > 0.9
     # the next parallel search gets fresh workers
+    again = ImbalancedSearchCV(n_trials=4, n_jobs=2, classifiers=["logreg"],
+                               resamplers=["none"], cv=3, random_state=0).fit(X, y)
+    assert (again.cv_results_["state"] == "COMPLETE").sum() == 4
+
+
+def test_an_interrupted_parallel_search_keeps_its_finished_trials(breast_cancer, quiet):
+    # Ctrl-C in the parent: the workers are stopped, the trials they were
+    # running marked failed, and study_ / cv_results_ hold the rest.
+    X, y = breast_cancer
+    search = ImbalancedSearchCV(n_trials=None, timeout=60, n_jobs=2, classifiers=["logreg"],
+                                resamplers=["none", "smote"], cv=3, random_state=0)
+    timer = threading.Timer(8.0, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    start = time.monotonic()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            search.fit(X, y)
+    finally:
+        timer.cancel()
+    assert time.monotonic() - start < 20  # not the 60 s budget
+    states = search.cv_results_["state"]
+    assert (states == "COMPLETE").sum() >= 2
+    assert "RUNNING" not in set(states)
+    failed = search.cv_results_[states == "FAIL"]
+    assert failed["error"].str.contains("the search was interrupted").all()
+    assert len(search.study_.trials) == len(states)
+    with pytest.raises(NotFittedError):
+        search.predict(X)
+    # the workers were stopped: a new parallel search starts cleanly
     again = ImbalancedSearchCV(n_trials=4, n_jobs=2, classifiers=["logreg"],
                                resamplers=["none"], cv=3, random_state=0).fit(X, y)
     assert (again.cv_results_["state"] == "COMPLETE").sum() == 4

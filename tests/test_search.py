@@ -16,6 +16,7 @@ import scipy.sparse as sp
 from imblearn.under_sampling import NearMiss
 from optuna.distributions import FloatDistribution, IntDistribution
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedKFold
 from sklearn.neighbors import KNeighborsClassifier
@@ -307,6 +308,40 @@ def test_a_repeated_splitter_decides_its_own_repetitions(quiet):
         assert search.n_repeats_ == expected
         assert f"split{3 * expected - 1}_test_score" in search.cv_results_
         assert f"split{3 * expected}_test_score" not in search.cv_results_
+
+
+class _InterruptedAt(LogisticRegression):
+    """Raises KeyboardInterrupt (as Ctrl-C does) at its ``at``-th fit."""
+
+    fits = 0
+    at = 7
+
+    def fit(self, X, y, sample_weight=None):
+        type(self).fits += 1
+        if type(self).fits == type(self).at:
+            raise KeyboardInterrupt
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+def test_an_interrupted_search_keeps_its_finished_trials(breast_cancer, quiet):
+    X, y = breast_cancer
+    fitted = ImbalancedSearchCV(n_trials=2, **FAST).fit(X, y)
+    _InterruptedAt.fits = 0
+    spec = ClassifierSpec("interrupted", _InterruptedAt(max_iter=200),
+                          space={"C": FloatDistribution(0.1, 10, log=True)})
+    search = fitted.set_params(n_trials=10, classifiers=[spec], resamplers=["none"],
+                               n_repeats=1, warm_start=False)
+    with pytest.raises(KeyboardInterrupt):
+        search.fit(X, y)
+    # 3 folds a trial: the 7th fit is the first of trial 2
+    assert list(search.cv_results_["state"]) == ["COMPLETE", "COMPLETE", "FAIL"]
+    assert list(search.study_.trials[i].state.name for i in range(3)) == [
+        "COMPLETE", "COMPLETE", "FAIL"
+    ]
+    # the earlier fit's results are gone: the search is not fitted
+    assert not hasattr(search, "best_estimator_")
+    with pytest.raises(NotFittedError):
+        search.predict(X)
 
 
 def test_timeout_is_honoured(thyroid_mixed, quiet):
