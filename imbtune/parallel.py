@@ -34,7 +34,7 @@ import numpy as np
 import optuna
 from joblib.externals.loky import get_reusable_executor
 from optuna.storages import InMemoryStorage, JournalStorage
-from optuna.storages.journal import JournalFileBackend
+from optuna.storages.journal import JournalFileBackend, JournalFileOpenLock
 from optuna.trial import TrialState
 from threadpoolctl import threadpool_limits
 
@@ -47,6 +47,13 @@ _POLL_SECONDS = 0.5
 _MAX_RESTARTS = 2  # rounds of new workers after workers died
 _MIN_ROUND_SECONDS = 2.0  # no new workers for less of the budget than this
 _LOGGER = optuna.logging.get_logger("optuna.study.study")
+
+
+def _journal(path):
+    """The study's journal file; Windows gets the open() lock, as symlinks
+    there need privileges."""
+    lock = JournalFileOpenLock(path) if os.name == "nt" else None
+    return JournalStorage(JournalFileBackend(path, lock_obj=lock))
 
 
 def trial_shares(n_trials, n_workers):
@@ -75,7 +82,7 @@ def _work(search, build, storage_path, worker, n_workers, n_trials, end_time):
     timeout = None if end_time is None else max(0.0, end_time - time.time())
     budget = make_budget(timeout)
     objective = search._objective(problem, space, calibrations, budget, top)
-    storage = JournalStorage(JournalFileBackend(storage_path))
+    storage = _journal(storage_path)
     previous = optuna.logging.get_verbosity()
     optuna.logging.set_verbosity(optuna.logging.ERROR)  # the parent logs trials
     try:
@@ -196,7 +203,7 @@ def run_in_processes(search, build, n_workers, n_trials, timeout, seed, enqueue,
     tmp = tempfile.mkdtemp(prefix="imbtune-study-")
     try:
         path = os.path.join(tmp, "journal.log")
-        storage = JournalStorage(JournalFileBackend(path))
+        storage = _journal(path)
         with _quiet():
             study = optuna.create_study(
                 study_name=_STUDY_NAME, storage=storage, direction="maximize"
