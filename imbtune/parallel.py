@@ -40,7 +40,7 @@ from threadpoolctl import threadpool_limits
 
 from .exceptions import TrialFailedWarning
 
-__all__ = ["run_in_processes", "trial_shares"]
+__all__ = ["run_in_processes", "trial_shares", "unpicklable"]
 
 _STUDY_NAME = "imbtune"
 _POLL_SECONDS = 0.5
@@ -54,6 +54,18 @@ def _journal(path):
     there need privileges."""
     lock = JournalFileOpenLock(path) if os.name == "nt" else None
     return JournalStorage(JournalFileBackend(path, lock_obj=lock))
+
+
+def unpicklable(*objects):
+    """Why ``objects`` cannot travel to a worker process (pickled as loky
+    sends them: cloudpickle), or None when they can."""
+    from joblib.externals.loky.backend.reduction import dumps
+
+    try:
+        dumps(objects)
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
 
 
 def trial_shares(n_trials, n_workers):

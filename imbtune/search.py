@@ -28,10 +28,10 @@ from .ensemble import (
     selection_metric,
 )
 from .evaluation import Problem, choose_calibration, evaluate, out_of_fold
-from .exceptions import SearchFailedError, TrialFailedWarning
+from .exceptions import FallbackWarning, SearchFailedError, TrialFailedWarning
 from .focus import FamilyFocusSampler
 from .metrics import get_metric
-from .parallel import run_in_processes
+from .parallel import run_in_processes, unpicklable
 from .pipeline import (
     ImbalancedPipeline,
     _score,
@@ -350,7 +350,8 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         one, trials run in worker processes sharing one Optuna journal
         storage (see :mod:`imbtune.parallel`): a worker that dies loses only
         the trial it was running, and new workers go on with the budget.
-        Each trial's fits run on one thread, BLAS
+        Specs or a scoring that cannot be pickled keep the trials in threads
+        (with a ``FallbackWarning``). Each trial's fits run on one thread, BLAS
         and OpenMP pools included (limited with threadpoolctl while the
         search runs), and the refit on ``n_jobs`` threads. Results with
         ``n_jobs > 1`` are not reproducible, as in Optuna.
@@ -637,8 +638,12 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         top = _TopTrials(_ENSEMBLE_CANDIDATES)
         # verbose=1: a progress bar (Optuna's, or with worker processes the
         # parent's); 2: a log line per trial.
-        bar = self.verbose == 1
-        log_trials = self.verbose >= 2
+        in_processes = n_parallel > 1 and self._can_use_processes(n_parallel, space, metric)
+        # Optuna draws no bar for a timeout-only search in threads.
+        bar = self.verbose == 1 and (
+            in_processes or n_parallel == 1 or self.n_trials is not None
+        )
+        log_trials = self.verbose >= 2 or (self.verbose == 1 and not bar)
         level = optuna.logging.INFO if log_trials else optuna.logging.ERROR
         portfolio = space.portfolio() if self.warm_start else []
         # Each trial's fits run on one thread (problem.n_threads). Limiting
@@ -652,7 +657,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
             # TPE's multivariate/group options and the progress bar are marked
             # experimental by Optuna; they are what a conditional space needs.
             warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
-            if n_parallel > 1:
+            if in_processes:
                 def build():  # a worker's own copy of the problem (runs there)
                     return (
                         Problem(frame, y_encoded, folds, metric, pos, seed, n_threads=1),
@@ -686,6 +691,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
                         # Optuna's timeout only stops launching trials; the budget
                         # also stops the running ones and leaves time for the refit.
                         timeout=self.timeout,
+                        n_jobs=n_parallel,  # threads: only as the fallback
                         catch=(Exception,),
                         callbacks=[_stop_when_expired(budget)],
                         show_progress_bar=bar,
@@ -720,6 +726,22 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
             self.refit_time_ = time.monotonic() - refit_start
         warn_notes(problem.notes)
         return self
+
+    def _can_use_processes(self, n_parallel, space, metric):
+        """Whether the search can go to worker processes; if not, warn that
+        its trials run in threads."""
+        reason = unpicklable(self, space, metric)
+        if reason is None:
+            return True
+        warnings.warn(
+            f"n_jobs={self.n_jobs} runs trials in worker processes, which needs the "
+            f"search's specs and scoring to pickle; they do not ({reason}). The "
+            f"trials run in {n_parallel} threads instead (slower where a trial holds "
+            "the GIL). Make them picklable, or set n_jobs=1.",
+            FallbackWarning,
+            stacklevel=3,
+        )
+        return False
 
     def _keep_interrupted(self, study, n_folds, n_classes):
         """An interrupted search keeps its finished trials: ``study_`` and

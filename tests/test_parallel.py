@@ -13,8 +13,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 
-from imbtune import ClassifierSpec, ImbalancedSearchCV, TrialFailedWarning
-from imbtune.parallel import trial_shares, worker_seed
+from imbtune import ClassifierSpec, FallbackWarning, ImbalancedSearchCV, TrialFailedWarning
+from imbtune.parallel import trial_shares, unpicklable, worker_seed
 
 
 def test_trial_shares_split_n_trials_exactly():
@@ -25,6 +25,11 @@ def test_trial_shares_split_n_trials_exactly():
     for n in range(1, 30):
         for k in range(1, 9):
             assert sum(trial_shares(n, k)) == n
+
+
+def test_unpicklable_says_why():
+    assert unpicklable([1, 2], {"a": lambda x: x}) is None  # cloudpickle takes lambdas
+    assert unpicklable(threading.Lock()).startswith("TypeError: cannot pickle")
 
 
 def test_worker_seeds_differ_and_repeat():
@@ -118,3 +123,22 @@ def test_an_interrupted_parallel_search_keeps_its_finished_trials(breast_cancer,
     again = ImbalancedSearchCV(n_trials=4, n_jobs=2, classifiers=["logreg"],
                                resamplers=["none"], cv=3, random_state=0).fit(X, y)
     assert (again.cv_results_["state"] == "COMPLETE").sum() == 4
+
+
+class _NoPickle(LogisticRegression):
+    """A model that cannot be pickled (it holds, say, a live connection)."""
+
+    def __getstate__(self):
+        raise TypeError("cannot pickle this model")
+
+
+def test_an_unpicklable_search_runs_its_trials_in_threads(breast_cancer):
+    X, y = breast_cancer
+    spec = ClassifierSpec("no_pickle", _NoPickle(max_iter=200),
+                          space={"C": FloatDistribution(0.1, 10, log=True)})
+    search = ImbalancedSearchCV(n_trials=4, n_jobs=2, classifiers=[spec], resamplers=["none"],
+                                cv=3, random_state=0)
+    with pytest.warns(FallbackWarning, match=r"do not \(TypeError: cannot pickle this model\)"
+                      r".*in 2 threads instead"):
+        search.fit(X, y)
+    assert (search.cv_results_["state"] == "COMPLETE").sum() == 4
