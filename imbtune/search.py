@@ -9,6 +9,7 @@ import numbers
 import threading
 import time
 import warnings
+from importlib.util import find_spec
 
 import numpy as np
 import optuna
@@ -48,6 +49,7 @@ from .space import SearchSpace
 __all__ = ["ImbalancedSearchCV", "auto_repeats", "trial_params"]
 
 _SAMPLERS = ("tpe", "random", "gp", "cmaes")
+_SAMPLER_NEEDS = {"gp": ("torch", "scipy"), "cmaes": ("cmaes",)}  # Optuna's imports
 _PRUNERS = ("median", "repetition")
 
 
@@ -516,6 +518,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
             )
         if not isinstance(self.tie_break, bool | np.bool_):
             raise ValueError(f"tie_break must be True or False; got {self.tie_break!r}.")
+        self._check_sampler()
         calibrations = list(self.calibrations)
         unknown = [c for c in calibrations if c not in CALIBRATIONS]
         if unknown or not calibrations:
@@ -541,6 +544,23 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
             )
         return int(self.n_repeats)
 
+    def _check_sampler(self):
+        """A named sampler exists and what it runs on is installed."""
+        if not isinstance(self.sampler, str):
+            return
+        if self.sampler not in _SAMPLERS:
+            raise ValueError(
+                f"Unknown sampler {self.sampler!r}; use one of {list(_SAMPLERS)} or an "
+                "optuna.samplers.BaseSampler instance."
+            )
+        missing = [m for m in _SAMPLER_NEEDS.get(self.sampler, ()) if find_spec(m) is None]
+        if missing:
+            raise ImportError(
+                f"sampler={self.sampler!r} needs {' and '.join(missing)}, which "
+                f"{'is' if len(missing) == 1 else 'are'} not installed: pip install "
+                f"{' '.join(missing)}, or use sampler='tpe' (the default)."
+            )
+
     def _make_sampler(self, seed, n_parallel):
         sampler = self._base_sampler(seed, n_parallel)
         return FamilyFocusSampler(sampler) if self.family_focus else sampler
@@ -559,12 +579,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
             return optuna.samplers.RandomSampler(seed=seed)
         if self.sampler == "gp":
             return optuna.samplers.GPSampler(seed=seed)
-        if self.sampler == "cmaes":
-            return optuna.samplers.CmaEsSampler(seed=seed)
-        raise ValueError(
-            f"Unknown sampler {self.sampler!r}; use one of {list(_SAMPLERS)} or an "
-            "optuna.samplers.BaseSampler instance."
-        )
+        return optuna.samplers.CmaEsSampler(seed=seed)  # names checked in fit
 
     def _make_pruner(self, n_folds, n_repeats):
         if self.pruner is None:
@@ -913,7 +928,13 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         n_folds = len(problem.folds)
 
         def objective(trial):
-            config = space.suggest(trial)
+            try:
+                config = space.suggest(trial)
+            except Exception as exc:  # the sampler's, say: never a silent failure
+                trial.set_user_attr(
+                    "error", f"{type(exc).__name__}: {exc} (drawing the parameters)"
+                )
+                raise
             notes = []
 
             def add_note(text):  # a trial's notes add up: "a; b"

@@ -1,5 +1,6 @@
 """imbtune.ImbalancedSearchCV as a user calls it."""
 
+import importlib.util
 import json
 import logging
 import os
@@ -699,6 +700,34 @@ def test_bad_parameters(kwargs, match):
     X, y = small_imbalanced()
     with pytest.raises(ValueError, match=match):
         _search(**kwargs).fit(X, y)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("cmaes") is not None,
+                    reason="the cmaes package is installed here")
+def test_a_sampler_whose_package_is_missing_says_what_to_install():
+    # Optuna's CmaEsSampler imports cmaes only when it samples: without this
+    # check every trial but the first failed with an empty error column.
+    X, y = small_imbalanced()
+    with pytest.raises(ImportError, match=r"sampler='cmaes' needs cmaes.*pip install cmaes"):
+        _search(sampler="cmaes").fit(X, y)
+
+
+class _BrokenSampler(optuna.samplers.RandomSampler):
+    def sample_independent(self, study, trial, param_name, param_distribution):
+        if trial.number >= 1:
+            raise RuntimeError("the sampler broke")
+        return super().sample_independent(study, trial, param_name, param_distribution)
+
+
+def test_a_failure_while_drawing_parameters_is_recorded(breast_cancer):
+    X, y = breast_cancer
+    with pytest.warns(TrialFailedWarning, match="2 of 3 trials failed"):
+        search = ImbalancedSearchCV(n_trials=3, sampler=_BrokenSampler(seed=0),
+                                    warm_start=False, **FAST).fit(X, y)
+    failed = search.cv_results_[search.cv_results_["state"] == "FAIL"]
+    assert list(failed["error"]) == [
+        "RuntimeError: the sampler broke (drawing the parameters)"
+    ] * 2
 
 
 def test_unfitted_and_no_refit(breast_cancer, quiet):
