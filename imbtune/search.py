@@ -362,8 +362,9 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         ``n_jobs=1`` the same call gives the same study.
     verbose : int, default=0
         0: silent; 1: a progress bar (of trials, or of seconds with
-        ``n_trials=None``) showing the best trial so far; 2: a log line per
-        trial.
+        ``n_trials=None``) showing the best trial so far (a log line per
+        trial where trials fall back to threads without ``n_trials``); 2: a
+        log line per trial.
 
     Attributes
     ----------
