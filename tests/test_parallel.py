@@ -132,6 +132,7 @@ class _NoPickle(LogisticRegression):
         raise TypeError("cannot pickle this model")
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_an_unpicklable_search_runs_its_trials_in_threads(breast_cancer):
     X, y = breast_cancer
     spec = ClassifierSpec("no_pickle", _NoPickle(max_iter=200),
