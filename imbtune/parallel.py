@@ -3,7 +3,9 @@
 With ``n_jobs > 1`` the trials of :class:`~imbtune.ImbalancedSearchCV` run in
 worker processes (joblib's loky executor, the one scikit-learn uses), not in
 threads: much of a trial is Python (resamplers, forests' per-tree work,
-the cross-fitted decision) and holds the GIL, so threads barely add trials.
+the cross-fitted decision) and holds the GIL, so where those parts weigh,
+threads add few trials (boosters release the GIL: there threads did as
+well; see the README).
 Each worker loads the same study from a journal file, draws with its own
 sampler seed (TPE's constant liar keeps them apart) and returns the
 out-of-fold probabilities of its best trials for the ensemble. The parent
@@ -234,9 +236,11 @@ def run_in_processes(search, build, n_workers, n_trials, timeout, seed, enqueue,
                 results = _run_round(search, build, path, shares, end_time, study,
                                      progress, first_worker=round_ * n_workers)
             except KeyboardInterrupt:  # the workers are stopped; keep what finished
-                _fail_orphans(study, "the search was interrupted")
                 if keep is not None:
-                    keep(_in_memory(storage, make_sampler(seed, n_workers), make_pruner()))
+                    with contextlib.suppress(Exception):  # a journal line cut by the kill
+                        _fail_orphans(study, "the search was interrupted")
+                        keep(_in_memory(storage, make_sampler(seed, n_workers),
+                                        make_pruner()))
                 raise
             round_lost = []
             for result in results:
