@@ -46,6 +46,7 @@ __all__ = ["run_in_processes", "trial_shares", "unpicklable"]
 
 _STUDY_NAME = "imbtune"
 _POLL_SECONDS = 0.5
+_LOCK_SUFFIX = ".lock"  # Optuna's journal locks: the file <journal>.lock
 _MAX_RESTARTS = 2  # rounds of new workers after workers died
 _MIN_ROUND_SECONDS = 2.0  # no new workers for less of the budget than this
 _LOGGER = optuna.logging.get_logger("optuna.study.study")
@@ -302,7 +303,7 @@ def _run_round(search, build, path, shares, end_time, study, progress, first_wor
     except BaseException:  # interrupted: stop the workers, not only this loop
         for future in futures:
             future.cancel()
-        executor.shutdown(wait=False, kill_workers=True)
+        _stop_workers(executor, path)
         progress.close()
         raise
     results = []
@@ -311,7 +312,18 @@ def _run_round(search, build, path, shares, end_time, study, progress, first_wor
             results.append(future.result())
         except Exception as exc:
             results.append(exc)
+    if any(isinstance(r, Exception) for r in results):  # loky stopped the pool
+        _stop_workers(executor, path)
     return results
+
+
+def _stop_workers(executor, path):
+    """Kill the pool's workers and wait for them; then drop the journal's lock
+    file if a killed worker held it (Optuna would wait 30 s for it to go
+    stale before writing again)."""
+    executor.shutdown(wait=True, kill_workers=True)
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path + _LOCK_SUFFIX)
 
 
 def _fail_orphans(study, reason):

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import optuna
 import pytest
 from optuna.distributions import FloatDistribution
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -30,6 +31,25 @@ def test_trial_shares_split_n_trials_exactly():
 def test_unpicklable_says_why():
     assert unpicklable([1, 2], {"a": lambda x: x}) is None  # cloudpickle takes lambdas
     assert unpicklable(threading.Lock()).startswith("TypeError: cannot pickle")
+
+
+def test_stopping_the_workers_drops_a_lock_they_left(tmp_path):
+    # A worker killed while it held the journal's lock leaves <journal>.lock;
+    # Optuna would wait 30 s before taking it.
+    from joblib.externals.loky import get_reusable_executor
+
+    from imbtune.parallel import _journal, _stop_workers
+
+    path = str(tmp_path / "journal.log")
+    storage = _journal(path)
+    os.symlink(path, path + ".lock")  # as Optuna's lock makes it
+    executor = get_reusable_executor(max_workers=1)
+    assert executor.submit(os.getpid).result() != os.getpid()
+    _stop_workers(executor, path)
+    assert not os.path.lexists(path + ".lock")
+    start = time.monotonic()
+    optuna.create_study(storage=storage)  # writes at once
+    assert time.monotonic() - start < 5
 
 
 def test_worker_seeds_differ_and_repeat():
@@ -126,10 +146,14 @@ def test_an_interrupted_parallel_search_keeps_its_finished_trials(breast_cancer,
 
 
 class _NoPickle(LogisticRegression):
-    """A model that cannot be pickled (it holds, say, a live connection)."""
+    """A model that cannot be pickled (it holds, say, a live connection) but
+    copies itself, as scikit-learn's clone needs."""
 
     def __getstate__(self):
         raise TypeError("cannot pickle this model")
+
+    def __deepcopy__(self, memo):
+        return type(self)(**self.get_params())
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
