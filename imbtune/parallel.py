@@ -238,7 +238,7 @@ def run_in_processes(search, build, n_workers, n_trials, timeout, seed, enqueue,
                                      progress, first_worker=round_ * n_workers)
             except KeyboardInterrupt:  # the workers are stopped; keep what finished
                 if keep is not None:
-                    with contextlib.suppress(Exception):  # a journal line cut by the kill
+                    with contextlib.suppress(Exception):  # the interruption goes on up regardless
                         _fail_orphans(study, "the search was interrupted")
                         keep(_in_memory(storage, make_sampler(seed, n_workers),
                                         make_pruner()))
@@ -320,10 +320,40 @@ def _run_round(search, build, path, shares, end_time, study, progress, first_wor
 def _stop_workers(executor, path):
     """Kill the pool's workers and wait for them; then drop the journal's lock
     file if a killed worker held it (Optuna would wait 30 s for it to go
-    stale before writing again)."""
+    stale before writing again) and a line it was writing when it died."""
     executor.shutdown(wait=True, kill_workers=True)
     with contextlib.suppress(FileNotFoundError):
         os.unlink(path + _LOCK_SUFFIX)
+    _drop_cut_line(path)
+
+
+def _drop_cut_line(path, chunk=1 << 16):
+    """Truncate the journal after its last complete line.
+
+    A worker killed in the middle of a write leaves a line without its end;
+    Optuna's reader skips such a line only while it is the last one, so the
+    next write (the parent marking trials failed, new workers) would make
+    the whole journal unreadable. Call only when no process writes to it.
+    """
+    try:
+        f = open(path, "r+b")
+    except FileNotFoundError:
+        return
+    with f:
+        end = f.seek(0, os.SEEK_END)
+        pos = end
+        while pos > 0:
+            start = max(0, pos - chunk)
+            f.seek(start)
+            newline = f.read(pos - start).rfind(b"\n")
+            if newline >= 0:
+                keep = start + newline + 1
+                break
+            pos = start
+        else:
+            keep = 0
+        if keep < end:
+            f.truncate(keep)
 
 
 def _fail_orphans(study, reason):

@@ -52,6 +52,43 @@ def test_stopping_the_workers_drops_a_lock_they_left(tmp_path):
     assert time.monotonic() - start < 5
 
 
+def _journal_with_a_cut_line(path):
+    from imbtune.parallel import _journal
+
+    study = optuna.create_study(storage=_journal(path), study_name="s")
+    study.add_trial(optuna.trial.create_trial(value=1.0))
+    with open(path, "ab") as f:  # a worker killed in the middle of a write
+        f.write(b'{"op_code": 6, "worker_id": "w", "trial_id": 0, "st')
+
+
+def test_a_line_cut_by_a_killed_worker_is_dropped(tmp_path):
+    from imbtune.parallel import _drop_cut_line, _journal
+
+    def write_then_read(path):
+        study = optuna.load_study(storage=_journal(path), study_name="s")
+        study.add_trial(optuna.trial.create_trial(value=2.0))
+        return [t.value for t in optuna.load_study(
+            storage=_journal(path), study_name="s").trials]
+
+    cut = str(tmp_path / "cut.log")
+    _journal_with_a_cut_line(cut)
+    with pytest.raises(Exception):  # noqa: B017 (Optuna fails one way or another)
+        write_then_read(cut)
+
+    path = str(tmp_path / "journal.log")
+    _journal_with_a_cut_line(path)
+    size = os.path.getsize(path)
+    _drop_cut_line(path)
+    assert os.path.getsize(path) < size
+    with open(path, "rb") as f:
+        assert f.read().endswith(b"\n")
+    assert write_then_read(path) == [1.0, 2.0]
+    size = os.path.getsize(path)
+    _drop_cut_line(path)  # a whole journal is left as it is
+    assert os.path.getsize(path) == size
+    _drop_cut_line(str(tmp_path / "missing.log"))  # and a missing one
+
+
 def test_worker_seeds_differ_and_repeat():
     seeds = [worker_seed(0, w) for w in range(8)]
     assert seeds[0] == 0 and len(set(seeds)) == 8
