@@ -12,7 +12,8 @@ core each, so that whatever else the machine does slows them alike. The
 refitted model is scored on the held-out quarter as ``compare.py`` scores it.
 Raw records are appended to a JSON-lines file (a rerun skips the finished
 ones) and a Markdown summary gives the paired differences against the first
-value, per metric and per size band.
+value, per metric and per size band (``--name`` sends both to files of
+their own, for a further set of values or datasets).
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -20,6 +21,7 @@ value, per metric and per size band.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import subprocess
@@ -178,6 +180,11 @@ def main(experiment, description, argv=None):
                         nargs="+", default=experiment.default_values)
     parser.add_argument("--budget", type=float, default=120.0)
     parser.add_argument("--summary-only", action="store_true")
+    parser.add_argument(
+        "--name", default=None,
+        help="write results/raw/NAME.jsonl and results/NAME.md instead of the "
+             "experiment's own files (another set of values or datasets)",
+    )
     parser.add_argument("--single", nargs=4,
                         metavar=("DATASET", "SEED", "METRIC", experiment.letter))
     args = parser.parse_args(argv)
@@ -187,6 +194,11 @@ def main(experiment, description, argv=None):
                         experiment.parse(value), args.budget)
         print(compare.RESULT_MARKER + json.dumps(record), flush=True)
         return
+    if args.name:
+        experiment = dataclasses.replace(
+            experiment, raw=HERE / "results" / "raw" / f"{args.name}.jsonl",
+            summary=HERE / "results" / f"{args.name}.md",
+        )
     raw = experiment.raw
     records = [json.loads(ln) for ln in raw.read_text().splitlines()] if raw.exists() else []
     if not args.summary_only:
