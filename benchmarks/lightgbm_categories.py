@@ -20,8 +20,8 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-
 from compare import load_split
+
 from imbtune.pipeline import ImbalancedPipeline
 
 CONFIGS = {

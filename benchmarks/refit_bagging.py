@@ -143,7 +143,9 @@ def summarize(records):
         cells += [f"{(g[f'K={k}'] - g['K=1']).mean():+.4f}" for k in BAGS[1:]]
         cells.append(f"{g['bag_seconds'].mean():.1f}")
         lines.append("| " + " | ".join(cells) + " |")
-    lines += ["", "Paired differences over all cases (mean, standard error, cases ahead/behind):", ""]
+    lines += [
+        "", "Paired differences over all cases (mean, standard error, cases ahead/behind):", "",
+    ]
     for metric in [*frame["metric"].unique(), "all"]:
         g = frame if metric == "all" else frame[frame["metric"] == metric]
         for k in BAGS[1:]:

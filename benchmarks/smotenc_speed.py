@@ -65,7 +65,8 @@ def main(argv=None):
         f"compare.py's training split of seed 0, ratio {args.ratio}, k_neighbors 5; "
         "'same rows' compares the resampled rows and labels of the two.",
         "",
-        "| dataset | rows | categorical columns | resampler | imbalanced-learn | imbtune | speed-up | same rows |",
+        "| dataset | rows | categorical columns | resampler | imbalanced-learn | imbtune "
+        "| speed-up | same rows |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for dataset in args.datasets:
@@ -92,7 +93,8 @@ def main(argv=None):
         "",
         "Command line:",
         "",
-        "    python benchmarks/smotenc_speed.py " + " ".join(sys.argv[1:] if argv is None else argv),
+        "    python benchmarks/smotenc_speed.py "
+        + " ".join(sys.argv[1:] if argv is None else argv),
         "",
         "Versions: " + ", ".join(f"{k} {v}" for k, v in versions.items()) + ".",
         "",

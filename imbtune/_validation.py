@@ -21,7 +21,7 @@ def _is_categorical_series(column: pd.Series) -> bool:
     dtype = column.dtype
     if isinstance(dtype, pd.CategoricalDtype):
         return True
-    if pd.api.types.is_string_dtype(dtype) or dtype == object:
+    if pd.api.types.is_string_dtype(dtype) or dtype == object:  # noqa: E721 (a numpy dtype)
         return True
     return False
 
@@ -82,7 +82,7 @@ def as_frame(X, *, estimator_name: str) -> pd.DataFrame:
                 )
             columns[name] = values
         elif _is_categorical_series(column):
-            if dtype == object and not isinstance(X, pd.DataFrame):
+            if dtype == object and not isinstance(X, pd.DataFrame):  # noqa: E721 (a numpy dtype)
                 numeric = pd.to_numeric(column, errors="coerce")
                 if numeric.notna().sum() == column.notna().sum():
                     if np.isinf(numeric.to_numpy(dtype=float)).any():

@@ -61,8 +61,10 @@ def summarize_search(search, X_test, y_test, out=None):
         classifier = (
             member.classifier if isinstance(member.classifier, str) else member.classifier.name
         )
-        print(f"{prefix}resampler    {resampler} ({_format_params(member.resampler_params or {})})", file=out)
-        print(f"{prefix}classifier   {classifier} ({_format_params(member.classifier_params or {})})", file=out)
+        resampler_params = _format_params(member.resampler_params or {})
+        classifier_params = _format_params(member.classifier_params or {})
+        print(f"{prefix}resampler    {resampler} ({resampler_params})", file=out)
+        print(f"{prefix}classifier   {classifier} ({classifier_params})", file=out)
         print(f"{prefix}cost weight  {member.cost_weight:.2f} (0 = none, 1 = balanced)", file=out)
     print(f"  calibration  {best.calibration}", file=out)
     if hasattr(best, "threshold_"):

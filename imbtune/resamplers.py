@@ -510,7 +510,10 @@ RESAMPLERS = {
         ),
         _Builtin(
             "enn",
-            {"n_neighbors": IntDistribution(2, 7), "kind_sel": CategoricalDistribution(["all", "mode"])},
+            {
+                "n_neighbors": IntDistribution(2, 7),
+                "kind_sel": CategoricalDistribution(["all", "mode"]),
+            },
             lambda t, p, ctx: _cleaner(
                 EditedNearestNeighbours(
                     sampling_strategy="auto",

@@ -500,7 +500,9 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         if self.timeout is not None and not (
             isinstance(self.timeout, int | float) and self.timeout > 0
         ):
-            raise ValueError(f"timeout must be a positive number of seconds or None; got {self.timeout!r}.")
+            raise ValueError(
+                f"timeout must be a positive number of seconds or None; got {self.timeout!r}."
+            )
         limit = self.max_trial_time
         if not (
             limit is None

@@ -82,7 +82,8 @@ def test_user_estimators():
     assert knn_spec.weighting_method() is None
     with pytest.raises(ValueError, match="neither class_weight nor sample_weight"):
         knn_spec.build({}, ctx)
-    assert knn_spec.build({}, FitContext(y, 2, mask))[0].fit(X, y).predict_proba(X).shape == (300, 2)
+    model = knn_spec.build({}, FitContext(y, 2, mask))[0]
+    assert model.fit(X, y).predict_proba(X).shape == (300, 2)
     with pytest.raises(TypeError, match="predict_proba"):
         get_classifier_spec(LinearSVC())
     with pytest.raises(ValueError, match="Unknown classifier 'lgbm'"):

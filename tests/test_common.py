@@ -1,6 +1,5 @@
 """scikit-learn's own estimator checks on every public estimator."""
 
-import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from imbtune import (

@@ -14,6 +14,7 @@ from sklearn.metrics import (
 from sklearn.model_selection import cross_val_score
 
 from imbtune.metrics import (
+    _average_precision,
     balanced_accuracy,
     get_metric,
     get_scorer,
@@ -21,7 +22,6 @@ from imbtune.metrics import (
     macro_f1,
     pr_auc,
 )
-from imbtune.metrics import _average_precision
 
 
 def test_label_metrics_match_reference_implementations():

@@ -122,7 +122,9 @@ class _DiesOnce(ClassifierMixin, BaseEstimator):
         return self.model_.predict_proba(X)
 
 
-def test_a_dead_worker_loses_only_its_running_trial_and_the_search_goes_on(breast_cancer, quiet, tmp_path):
+def test_a_dead_worker_loses_only_its_running_trial_and_the_search_goes_on(
+    breast_cancer, quiet, tmp_path
+):
     X, y = breast_cancer
     spec = ClassifierSpec("dies_once", _DiesOnce(log_dir=str(tmp_path)),
                           space={"C": FloatDistribution(0.1, 10, log=True)}, weighting=None)

@@ -23,6 +23,7 @@ from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedKFold
 from sklearn.neighbors import KNeighborsClassifier
 from threadpoolctl import threadpool_info, threadpool_limits
 
+import imbtune.search as search_module
 from imbtune import (
     ClassifierSpec,
     FallbackWarning,
@@ -34,7 +35,6 @@ from imbtune import (
     SearchFailedError,
     TrialFailedWarning,
 )
-import imbtune.search as search_module
 from imbtune.datasets import train_test_split_stratified
 from imbtune.metrics import pr_auc
 
@@ -336,7 +336,7 @@ def test_an_interrupted_search_keeps_its_finished_trials(breast_cancer, quiet):
         search.fit(X, y)
     # 3 folds a trial: the 7th fit is the first of trial 2
     assert list(search.cv_results_["state"]) == ["COMPLETE", "COMPLETE", "FAIL"]
-    assert list(search.study_.trials[i].state.name for i in range(3)) == [
+    assert [search.study_.trials[i].state.name for i in range(3)] == [
         "COMPLETE", "COMPLETE", "FAIL"
     ]
     # the earlier fit's results are gone: the search is not fitted
@@ -653,15 +653,19 @@ def _search(**kwargs):
     "make, error, match",
     [
         (lambda X, y: (X, np.zeros(len(y))), ValueError, "only 1 class"),
-        (lambda X, y: (X, np.where(np.arange(len(y)) == 3, np.nan, y)), ValueError, "y contains NaN"),
+        (lambda X, y: (X, np.where(np.arange(len(y)) == 3, np.nan, y)), ValueError,
+         "y contains NaN"),
         (lambda X, y: (X.iloc[:-1], y), ValueError, "inconsistent numbers of samples"),
-        (lambda X, y: (X, y + np.random.RandomState(0).rand(len(y))), ValueError, "Unknown label type"),
+        (lambda X, y: (X, y + np.random.RandomState(0).rand(len(y))), ValueError,
+         "Unknown label type"),
         (lambda X, y: (X, np.column_stack([y, 1 - y])), ValueError, "Multilabel and multioutput"),
-        (lambda X, y: (X.assign(f0=np.r_[np.inf, X["f0"].to_numpy()[1:]]), y), ValueError, "infinity in column 'f0'"),
+        (lambda X, y: (X.assign(f0=np.r_[np.inf, X["f0"].to_numpy()[1:]]), y), ValueError,
+         "infinity in column 'f0'"),
         (lambda X, y: (sp.csr_matrix(X.to_numpy()), y), TypeError, "sparse"),
         (lambda X, y: (X.assign(when=pd.Timestamp("2024-01-01")), y), TypeError, "Column 'when'"),
         (lambda X, y: (X.iloc[:0], y[:0]), ValueError, "0 sample"),
-        (lambda X, y: (X, np.r_[np.zeros(len(y) - 2), np.ones(2)]), InsufficientMinorityError, "has 2 row"),
+        (lambda X, y: (X, np.r_[np.zeros(len(y) - 2), np.ones(2)]), InsufficientMinorityError,
+         "has 2 row"),
     ],
     ids=["one-class", "nan-y", "length", "continuous", "multilabel", "inf", "sparse",
          "datetime", "empty", "fewer-minority-than-folds"],
