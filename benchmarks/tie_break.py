@@ -11,7 +11,8 @@ as ``compare.py`` scores it. The two runs of one case go at the same time,
 one process and one core each, so that whatever else the machine does slows
 them alike. A probability scoring is unaffected, so macro-F1 is the metric
 to run. The datasets are *outside* ``compare.py``'s four (the same eight as
-``family_focus.py`` and ``boosting_rounds.py``):
+``family_focus.py`` and ``boosting_rounds.py``), or ``compare.py``'s four
+with seeds from 100 on (splits the comparison does not use):
 
     IMBTUNE_DATA_DIR=../shared/datasets python benchmarks/tie_break.py \\
         hypothyroid sick_euthyroid telco_churn abalone software_defects_kc1 \\

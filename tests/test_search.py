@@ -137,8 +137,8 @@ def test_tie_break_picks_near_best_trial_of_best_pr_auc(quiet):
     X, y = small_imbalanced(n=400, minority=40, seed=1)
     kwargs = dict(n_trials=12, ensemble_size=1, classifiers=["logreg", "lightgbm"], cv=3,
                   random_state=0)
-    plain = ImbalancedSearchCV(scoring="macro_f1", **kwargs).fit(X, y)
-    tied = ImbalancedSearchCV(scoring="macro_f1", tie_break=True, **kwargs).fit(X, y)
+    plain = ImbalancedSearchCV(scoring="macro_f1", tie_break=False, **kwargs).fit(X, y)
+    tied = ImbalancedSearchCV(scoring="macro_f1", **kwargs).fit(X, y)  # on by default
     scores = plain.cv_results_["mean_test_score"]
     # the same study; only the final pick differs
     np.testing.assert_array_equal(scores, tied.cv_results_["mean_test_score"])
@@ -154,8 +154,8 @@ def test_tie_break_picks_near_best_trial_of_best_pr_auc(quiet):
     assert tied.best_estimator_.calibration == chosen["calibration"]
     # a scoring that reads probabilities is left alone
     kwargs["random_state"] = 1
-    plain = ImbalancedSearchCV(scoring="pr_auc", **kwargs).fit(X, y)
-    tied = ImbalancedSearchCV(scoring="pr_auc", tie_break=True, **kwargs).fit(X, y)
+    plain = ImbalancedSearchCV(scoring="pr_auc", tie_break=False, **kwargs).fit(X, y)
+    tied = ImbalancedSearchCV(scoring="pr_auc", **kwargs).fit(X, y)
     assert tied.best_index_ == plain.best_index_
 
 
