@@ -374,7 +374,9 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         The best pipeline, or the ensemble of the best trials when it scored
         higher, refitted on all rows (``refit=True``).
     best_params_ : dict
-        The best trial's parameters plus its ``"calibration"``.
+        The best trial's parameters plus its ``"calibration"``. The best
+        trial is the one of best score, or with a scoring that reads labels
+        the near-best one that ``tie_break`` picks.
     best_score_ : float
         Mean cross-fitted fold score of ``best_estimator_``: the best trial's,
         or, when an ensemble was chosen, the ensemble's with its weights
