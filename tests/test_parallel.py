@@ -132,6 +132,7 @@ def test_a_dead_worker_loses_only_its_running_trial_and_the_search_goes_on(
         search = ImbalancedSearchCV(
             n_trials=20, n_jobs=2, classifiers=[spec], resamplers=["none"], cv=3,
             n_repeats=1, warm_start=False, ensemble_size=1, random_state=0,
+            tie_break=False,  # the best trial is then the one of best score
         ).fit(X, y)
     assert (tmp_path / "died").exists()
     states = search.cv_results_["state"]
