@@ -660,7 +660,12 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         top = _TopTrials(_ENSEMBLE_CANDIDATES)
         # verbose=1: a progress bar (Optuna's, or with worker processes the
         # parent's); 2: a log line per trial.
-        in_processes = n_parallel > 1 and self._can_use_processes(n_parallel, space, metric)
+        # Workers get the search's parameters only, not an earlier fit's
+        # study and models.
+        unfitted = type(self)(**self.get_params(deep=False))
+        in_processes = n_parallel > 1 and self._can_use_processes(
+            unfitted, n_parallel, space, metric
+        )
         # Optuna draws no bar for a timeout-only search in threads.
         bar = self.verbose == 1 and (
             in_processes or n_parallel == 1 or self.n_trials is not None
@@ -690,7 +695,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
 
                 left = None if self.timeout is None else budget.remaining()
                 study, entries, notes = run_in_processes(
-                    self, build, n_parallel, self.n_trials, left, seed, portfolio,
+                    unfitted, build, n_parallel, self.n_trials, left, seed, portfolio,
                     self._make_sampler,
                     lambda: self._make_pruner(len(folds), problem.n_repeats),
                     bar=bar, log=log_trials,
@@ -749,10 +754,10 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         warn_notes(problem.notes)
         return self
 
-    def _can_use_processes(self, n_parallel, space, metric):
-        """Whether the search can go to worker processes; if not, warn that
-        its trials run in threads."""
-        reason = unpicklable(self, space, metric)
+    def _can_use_processes(self, unfitted, n_parallel, space, metric):
+        """Whether the search (``unfitted``: its parameters) can go to worker
+        processes; if not, warn that its trials run in threads."""
+        reason = unpicklable(unfitted, space, metric)
         if reason is None:
             return True
         warnings.warn(

@@ -207,3 +207,26 @@ def test_an_unpicklable_search_runs_its_trials_in_threads(breast_cancer):
                       r".*in 2 threads instead"):
         search.fit(X, y)
     assert (search.cv_results_["state"] == "COMPLETE").sum() == 4
+
+
+def test_workers_get_the_parameters_not_an_earlier_fit(breast_cancer, quiet, monkeypatch):
+    # A refit must not ship the previous study and models to every worker.
+    import imbtune.search as search_module
+
+    sent = []
+    real = search_module.run_in_processes
+
+    def recording(search, *args, **kwargs):
+        sent.append(search)
+        return real(search, *args, **kwargs)
+
+    monkeypatch.setattr(search_module, "run_in_processes", recording)
+    X, y = breast_cancer
+    search = ImbalancedSearchCV(n_trials=4, n_jobs=2, classifiers=["logreg"],
+                                resamplers=["none"], cv=3, random_state=0)
+    search.fit(X, y).fit(X, y)
+    assert len(sent) == 2
+    for worker_search in sent:
+        assert worker_search.get_params() == search.get_params()
+        assert not [k for k in vars(worker_search) if k.endswith("_")]
+    assert hasattr(search, "best_estimator_")
