@@ -120,7 +120,7 @@ def _work(search, build, storage_path, worker, n_workers, n_trials, end_time):
             )
     finally:
         optuna.logging.set_verbosity(previous)
-    return top.best(), set(problem.notes)
+    return top.candidates(), set(problem.notes)
 
 
 def _finished_since(study, logged, best, log):

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import numbers
 import threading
@@ -54,6 +55,7 @@ _PRUNERS = ("median", "repetition")
 
 
 _ENSEMBLE_CANDIDATES = 20  # best trials whose OOF scores are kept for the ensemble
+_FAMILY_CANDIDATES = 5  # and best trials of each classifier, for tie_break
 _REFIT_RESERVE_TRIALS = 4  # refit time is reserved for this many of the best trials
 
 
@@ -138,22 +140,47 @@ def _optuna_verbosity(level):
 
 
 class _TopTrials:
-    """Out-of-fold probabilities of the best ``size`` trials so far."""
+    """Out-of-fold probabilities of the best ``size`` trials so far, and of
+    the best ``per_family`` trials of each classifier.
 
-    def __init__(self, size):
+    The best ``size`` are the ensemble's candidates; ``tie_break`` looks at
+    all of them, so that when the search crowds one classifier (the best 20
+    trials all logistic regression, say), the near-best trials of the other
+    classifiers are still within its reach.
+    """
+
+    def __init__(self, size, per_family=0):
         self._lock = threading.Lock()
         self.size = size
-        self.entries = []  # (score, -number, number, oof, fit_time)
+        self.per_family = per_family
+        # (score, -number, number, oof, fit_time, classifier), best first
+        self.entries = []
 
-    def offer(self, number, score, oof, fit_time):
+    def offer(self, number, score, oof, fit_time, family=None):
+        self.merge([(score, -number, number, oof, fit_time, family)])
+
+    def merge(self, entries):
+        """Add entries (another process's, say) and keep what ``size`` and
+        ``per_family`` allow."""
         with self._lock:
-            self.entries.append((score, -number, number, oof, fit_time))
-            self.entries.sort(key=lambda e: e[:2], reverse=True)
-            del self.entries[self.size:]
+            entries = sorted(self.entries + list(entries), key=lambda e: e[:2], reverse=True)
+            seen = collections.Counter()
+            kept = []
+            for rank, entry in enumerate(entries):
+                seen[entry[5]] += 1
+                if rank < self.size or seen[entry[5]] <= self.per_family:
+                    kept.append(entry)
+            self.entries = kept
 
     def best(self, k=None):
+        """The best ``k`` (at most ``size``) entries."""
         with self._lock:
-            return list(self.entries[:k])
+            return list(self.entries[:self.size if k is None else min(k, self.size)])
+
+    def candidates(self):
+        """Every kept entry, best first."""
+        with self._lock:
+            return list(self.entries)
 
 
 class _Budget:
@@ -657,7 +684,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         space.warn()
 
         budget = _Budget(self.timeout, folds, len(y_encoded))
-        top = _TopTrials(_ENSEMBLE_CANDIDATES)
+        top = _TopTrials(_ENSEMBLE_CANDIDATES, _FAMILY_CANDIDATES)
         # verbose=1: a progress bar (Optuna's, or with worker processes the
         # parent's); 2: a log line per trial.
         # Workers get the search's parameters only, not an earlier fit's
@@ -690,7 +717,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
                         Problem(frame, y_encoded, folds, metric, pos, seed, n_threads=1),
                         space, calibrations,
                         lambda timeout: _Budget(timeout, folds, len(y_encoded)),
-                        _TopTrials(_ENSEMBLE_CANDIDATES),
+                        _TopTrials(_ENSEMBLE_CANDIDATES, _FAMILY_CANDIDATES),
                     )
 
                 left = None if self.timeout is None else budget.remaining()
@@ -701,7 +728,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
                     bar=bar, log=log_trials,
                     keep=lambda st: self._keep_interrupted(st, len(folds), len(classes)),
                 )
-                top.entries = entries[:top.size]
+                top.merge(entries)
                 problem.notes |= notes
             else:
                 study = optuna.create_study(
@@ -808,7 +835,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         if not self.tie_break or not problem.metric.needs_labels:
             return best_trial
         folds = [v for v in best_trial.user_attrs.get("fold_scores") or [] if np.isfinite(v)]
-        entries = top.best()
+        entries = top.candidates()
         if len(folds) < 2 or best_trial.number not in {e[2] for e in entries}:
             return best_trial
         margin = float(np.std(folds, ddof=1) / np.sqrt(len(folds)))
@@ -834,7 +861,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         to the chosen trial's own) are candidate members."""
         # Nothing else runs now: the refit may use every thread n_jobs allows.
         problem.n_threads = n_threads_for(self.n_jobs)
-        entries = {e[2]: e for e in top.best()}
+        entries = {e[2]: e for e in top.candidates()}
         config = space.config_from_params(trial_params(best_trial))
         if best_trial.number in entries:
             oof = entries[best_trial.number][3]
@@ -1014,7 +1041,10 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
                 trial.set_user_attr(
                     "class_weights", [float(w) for w in result.rule.weights_]
                 )
-            top.offer(trial.number, result.score, result.oof, result.fit_time)
+            top.offer(
+                trial.number, result.score, result.oof, result.fit_time,
+                family=trial.params.get("classifier"),
+            )
             budget.update(top.best(_REFIT_RESERVE_TRIALS))
             return result.score
 

@@ -159,6 +159,43 @@ def test_tie_break_picks_near_best_trial_of_best_pr_auc(quiet):
     assert tied.best_index_ == plain.best_index_
 
 
+def test_top_trials_keep_the_best_of_each_classifier():
+    top = search_module._TopTrials(size=3, per_family=2)
+    # five logistic trials beat every forest
+    for number, (score, family) in enumerate(
+        [(0.9, "logreg"), (0.5, "forest"), (0.8, "logreg"), (0.85, "logreg"),
+         (0.4, "forest"), (0.3, "forest"), (0.95, "logreg"), (0.7, "logreg")]
+    ):
+        top.offer(number, score, np.full(2, score), 1.0, family=family)
+    assert [e[2] for e in top.best()] == [6, 0, 3]  # the best three overall
+    assert [e[2] for e in top.best(2)] == [6, 0]
+    # and the two best forests, after them; no other logistic trial
+    assert [e[2] for e in top.candidates()] == [6, 0, 3, 1, 4]
+    other = search_module._TopTrials(size=3, per_family=2)
+    other.offer(8, 0.6, np.zeros(2), 1.0, family="forest")
+    top.merge(other.candidates())  # a worker's entries
+    assert [e[2] for e in top.candidates()] == [6, 0, 3, 8, 1]
+    plain = search_module._TopTrials(size=3)
+    for entry in top.candidates():
+        plain.merge([entry])
+    assert plain.candidates() == plain.best() == top.best()
+
+
+def test_tie_break_reaches_past_the_best_trials_of_one_classifier(quiet, monkeypatch):
+    # Only the single best trial's out-of-fold probabilities are kept for the
+    # ensemble here; tie_break still sees the best trials of each classifier.
+    X, y = small_imbalanced(n=400, minority=40, seed=1)
+    kwargs = dict(n_trials=12, ensemble_size=1, classifiers=["logreg", "lightgbm"], cv=3,
+                  random_state=0, scoring="macro_f1")
+    monkeypatch.setattr(search_module, "_ENSEMBLE_CANDIDATES", 1)
+    plain = ImbalancedSearchCV(tie_break=False, **kwargs).fit(X, y)
+    tied = ImbalancedSearchCV(**kwargs).fit(X, y)
+    assert tied.best_index_ != plain.best_index_
+    monkeypatch.setattr(search_module, "_FAMILY_CANDIDATES", 0)
+    alone = ImbalancedSearchCV(**kwargs).fit(X, y)
+    assert alone.best_index_ == plain.best_index_  # no other candidate
+
+
 class _ThreadsSeen(ClassifierMixin, BaseEstimator):
     """Logistic regression that records, one file per fit in ``log_dir``, its
     process and the BLAS and OpenMP thread counts the fit runs under (files,
