@@ -814,6 +814,11 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         self.study_ = study
         self.cv_results_ = self._results_frame(study, n_folds, n_classes)
 
+    # Trials the ensemble may draw members from: "best", the 20 best trials;
+    # "candidates", those and the 5 best of each classifier (what tie_break
+    # reads). Not a parameter: benchmarks/ensemble_pool.py compares the two.
+    _ensemble_pool = "best"
+
     def __sklearn_is_fitted__(self):
         # Set only once a search has ended (an interrupted one keeps study_
         # and cv_results_, and n_features_in_ is set on entry to fit).
@@ -878,7 +883,8 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
             entries[best_trial.number][4] if best_trial.number in entries else 0.0
         )
         members = []
-        for entry in top.best():
+        pool = top.candidates() if self._ensemble_pool == "candidates" else top.best()
+        for entry in pool:
             if entry[2] == best_trial.number:
                 continue
             cost = budget.refit_estimate(entry[4])
