@@ -196,6 +196,25 @@ def test_tie_break_reaches_past_the_best_trials_of_one_classifier(quiet, monkeyp
     assert alone.best_index_ == plain.best_index_  # no other candidate
 
 
+def test_ensemble_draws_from_the_best_trials_of_each_classifier(quiet, monkeypatch):
+    # Only the single best trial's out-of-fold probabilities count among the
+    # "best" here; the ensemble still draws on the best trials of each
+    # classifier, and blends both classifiers.
+    X, y = small_imbalanced(n=400, minority=40, seed=2)
+    kwargs = dict(n_trials=10, classifiers=["logreg", "lightgbm"], cv=3, random_state=0,
+                  scoring="pr_auc")
+    monkeypatch.setattr(search_module, "_ENSEMBLE_CANDIDATES", 1)
+    search = ImbalancedSearchCV(**kwargs).fit(X, y)
+    family = search.cv_results_.set_index("trial")["classifier"]
+    members = {family[n] for n in search.ensemble_weights_}
+    assert members == {"logreg", "lightgbm"}
+    assert isinstance(search.best_estimator_, ImbalancedEnsemble)
+    monkeypatch.setattr(ImbalancedSearchCV, "_ensemble_pool", "best")
+    alone = ImbalancedSearchCV(**kwargs).fit(X, y)
+    assert list(alone.ensemble_weights_) == [alone.cv_results_["trial"][alone.best_index_]]
+    assert isinstance(alone.best_estimator_, ImbalancedPipeline)
+
+
 class _ThreadsSeen(ClassifierMixin, BaseEstimator):
     """Logistic regression that records, one file per fit in ``log_dir``, its
     process and the BLAS and OpenMP thread counts the fit runs under (files,
