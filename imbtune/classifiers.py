@@ -18,6 +18,7 @@ the rest; forests split on the codes.
 
 from __future__ import annotations
 
+import copy
 import inspect
 import time
 
@@ -177,6 +178,17 @@ class ClassifierSpec:
         self.space = dict(space or {})
         self.weighting = weighting
         self.native_categorical = native_categorical
+
+    def __sklearn_clone__(self):
+        """The copy :func:`sklearn.base.clone` makes (of a search or pipeline
+        holding this spec): the same spec around a clone of the template, which
+        is unfitted and shares nothing, instead of a deep copy of the template
+        (which fails for models holding a lock or other unpicklable state)."""
+        new = copy.copy(self)
+        new.space = dict(self.space)
+        if self.estimator is not None:
+            new.estimator = clone(self.estimator)
+        return new
 
     def weighting_method(self):
         """``"class_weight"``, ``"sample_weight"`` or None."""

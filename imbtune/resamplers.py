@@ -23,6 +23,8 @@ imbalanced-learn sampler *for the training fold at hand*:
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 from imblearn.over_sampling import (
     ADASYN,
@@ -159,6 +161,15 @@ class ResamplerSpec:
         self.space = dict(space or {})
         self.handles_categorical = handles_categorical
         self.needs_finite = needs_finite
+
+    def __sklearn_clone__(self):
+        """The copy :func:`sklearn.base.clone` makes: the same spec around a
+        clone of the template sampler, never a deep copy of it."""
+        new = copy.copy(self)
+        new.space = dict(self.space)
+        if self.sampler is not None:
+            new.sampler = clone(self.sampler)
+        return new
 
     def search_space(self, max_k=None):
         """The distributions to search; ``max_k`` caps neighbour counts."""

@@ -131,3 +131,23 @@ def test_lightgbm_categorical_settings_beat_lightgbm_defaults(thyroid_mixed):
         return np.mean(pipe.cv_scores_)
 
     assert cv_pr_auc({}) > cv_pr_auc(lightgbm_defaults) + 0.02  # 0.895 vs 0.860
+
+
+def test_clone_makes_a_spec_around_a_clone_of_its_template():
+    import threading
+
+    from sklearn.base import clone
+
+    from imbtune import ImbalancedSearchCV
+
+    template = HistGradientBoostingClassifier(max_iter=20)
+    template._lock = threading.Lock()  # as a model holding a session would
+    spec = ClassifierSpec("hgb", template, space={}, weighting="sample_weight")
+    copied = clone(spec)
+    assert copied is not spec and copied.estimator is not template
+    assert copied.estimator.get_params() == template.get_params()
+    assert not hasattr(copied.estimator, "_lock")
+    assert (copied.name, copied.weighting) == ("hgb", "sample_weight")
+    # What cross_val_score and GridSearchCV do to a search holding the spec.
+    search = clone(ImbalancedSearchCV(classifiers=[spec], n_trials=2))
+    assert search.classifiers[0].estimator.get_params()["max_iter"] == 20

@@ -1,9 +1,16 @@
 """imbtune.ensemble: greedy selection, its cross-fitting, ImbalancedEnsemble."""
 
+import copy
+import threading
+
 import numpy as np
 import pytest
+from imblearn.under_sampling import RandomUnderSampler
+from optuna.distributions import FloatDistribution
+from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
+from imbtune import ClassifierSpec, ImbalancedEnsemble, ImbalancedPipeline, ResamplerSpec
 from imbtune.ensemble import crossfit_ensemble_oof, greedy_weights
 from imbtune.metrics import get_metric
 
@@ -83,3 +90,39 @@ def test_repeated_folds_are_blended_without_their_rows_in_any_repetition():
             stacked, np.tile(y_changed, n_repeats), folds, metric, pos=1, rounds=8
         )
         np.testing.assert_array_equal(again[valid], blended[valid])
+
+
+class _Locked(LogisticRegression):
+    """A model that holds a lock once made, like one wrapping a live session:
+    it cannot be deep-copied, only cloned from its parameters."""
+
+
+def _locked(**params):
+    model = _Locked(**params)
+    model._lock = threading.Lock()
+    return model
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_members_with_templates_that_cannot_be_deep_copied(breast_cancer):
+    X, y = breast_cancer
+    with pytest.raises(TypeError):
+        copy.deepcopy(_locked())
+    classifier = ClassifierSpec("locked", _locked(max_iter=300),
+                                space={"C": FloatDistribution(0.1, 10, log=True)})
+    resampler = ResamplerSpec("locked_under", _locked_sampler())
+    ensemble = ImbalancedEnsemble(
+        [ImbalancedPipeline(classifier, resampler=resampler), ImbalancedPipeline("logreg")],
+        cv=3, random_state=0,
+    ).fit(X, y)
+    member = ensemble.pipelines_[0]
+    assert isinstance(member.model_, _Locked)
+    assert ensemble.predict_proba(X).shape == (len(y), 2)
+    # The templates themselves are never fitted.
+    assert not hasattr(classifier.estimator, "coef_")
+
+
+def _locked_sampler():
+    sampler = RandomUnderSampler()
+    sampler._lock = threading.Lock()
+    return sampler
