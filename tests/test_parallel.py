@@ -186,7 +186,7 @@ def test_an_interrupted_parallel_search_keeps_its_finished_trials(breast_cancer,
 
 
 class _NoPickle(LogisticRegression):
-    """A model that cannot be pickled, nor so deep-copied (it holds, say, a
+    """A model that can be neither pickled nor deep-copied (it holds, say, a
     live connection); scikit-learn's clone still makes a new one from its
     parameters, and that is all imbtune asks of a spec's template."""
 
