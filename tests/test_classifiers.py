@@ -1,13 +1,16 @@
 """imbtune.classifiers: built-in specs, cost weights, user estimators, deadlines."""
 
+import threading
 import time
 
 import numpy as np
 import pytest
+from sklearn.base import clone
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.svm import LinearSVC
 
+from imbtune import ImbalancedSearchCV
 from imbtune.classifiers import (
     CLASSIFIERS,
     ClassifierSpec,
@@ -134,12 +137,6 @@ def test_lightgbm_categorical_settings_beat_lightgbm_defaults(thyroid_mixed):
 
 
 def test_clone_makes_a_spec_around_a_clone_of_its_template():
-    import threading
-
-    from sklearn.base import clone
-
-    from imbtune import ImbalancedSearchCV
-
     template = HistGradientBoostingClassifier(max_iter=20)
     template._lock = threading.Lock()  # as a model holding a session would
     spec = ClassifierSpec("hgb", template, space={}, weighting="sample_weight")

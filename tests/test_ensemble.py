@@ -103,6 +103,12 @@ def _locked(**params):
     return model
 
 
+def _locked_sampler():
+    sampler = RandomUnderSampler()
+    sampler._lock = threading.Lock()
+    return sampler
+
+
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_members_with_templates_that_cannot_be_deep_copied(breast_cancer):
     X, y = breast_cancer
@@ -120,9 +126,3 @@ def test_members_with_templates_that_cannot_be_deep_copied(breast_cancer):
     assert ensemble.predict_proba(X).shape == (len(y), 2)
     # The templates themselves are never fitted.
     assert not hasattr(classifier.estimator, "coef_")
-
-
-def _locked_sampler():
-    sampler = RandomUnderSampler()
-    sampler._lock = threading.Lock()
-    return sampler
