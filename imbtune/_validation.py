@@ -1,4 +1,4 @@
-"""Input checks shared by imbtune's estimators: tables, targets, class counts."""
+"""Input checks shared by imbtune's estimators: tables, targets, groups, class counts."""
 
 # SPDX-License-Identifier: BSD-3-Clause
 
@@ -171,6 +171,79 @@ def check_class_counts(y_encoded, classes, n_splits: int):
             f"gather more rows of class {label}."
         )
     return counts
+
+
+def check_groups(groups, n_rows: int):
+    """Validate the group labels of ``fit(X, y, groups=...)``.
+
+    Returns one integer code per row: groups are only ever compared for
+    equality, so labels of any type (ids, strings, mixed) are accepted.
+    """
+    array = np.asarray(groups, dtype=object) if not hasattr(groups, "shape") else groups
+    if np.ndim(array) != 1:
+        raise ValueError(
+            f"groups must hold one group label per row (1-D); got shape {np.shape(array)}."
+        )
+    if len(array) != n_rows:
+        raise ValueError(
+            f"groups has {len(array)} entries but X has {n_rows} rows; pass one "
+            "group label per row of X."
+        )
+    missing = int(pd.isna(pd.Series(array)).sum())
+    if missing:
+        raise ValueError(
+            f"groups contains {missing} missing value(s). Give every row a group "
+            "(a row that belongs to no larger unit can be its own group)."
+        )
+    codes, _ = pd.factorize(pd.Series(array))
+    return codes
+
+
+def check_group_counts(y_encoded, classes, groups, n_splits: int):
+    """Refuse grouped folds that cannot give every validation fold every class:
+    a group is never split, so a class needs rows in at least ``n_splits``
+    groups."""
+    for k in range(len(classes)):
+        n_groups = len(np.unique(groups[y_encoded == k]))
+        if n_groups >= n_splits:
+            continue
+        label = label_repr(classes[k])
+        fix = (
+            f"Use cv={n_groups} or fewer folds, or gather rows of class {label} "
+            "from more groups."
+            if n_groups >= 2
+            else f"Gather rows of class {label} from at least 2 groups."
+        )
+        raise InsufficientMinorityError(
+            f"Class {label} has rows in {n_groups} group(s) only, but cross-validation "
+            f"asks for {n_splits} folds and never splits a group, so some validation "
+            f"fold would hold none of it. {fix}"
+        )
+
+
+def check_grouped_folds(folds, y_encoded, classes, groups):
+    """Every split keeps each group on one side and every class in its
+    validation part."""
+    for k, (train, valid) in enumerate(folds):
+        shared = np.intersect1d(groups[train], groups[valid])
+        if len(shared):
+            raise ValueError(
+                f"Split {k} of cv puts rows of {len(shared)} group(s) in both its "
+                "training and its validation part, so models would be scored on "
+                "groups they were fitted on. Use a group-aware splitter such as "
+                "StratifiedGroupKFold, or an int cv (which becomes "
+                "StratifiedGroupKFold when groups are given)."
+            )
+        missing = np.setdiff1d(np.arange(len(classes)), np.unique(y_encoded[valid]))
+        if len(missing):
+            label = label_repr(classes[missing[0]])
+            n_groups = len(np.unique(groups[y_encoded == missing[0]]))
+            raise InsufficientMinorityError(
+                f"The validation part of split {k} of cv holds no row of class "
+                f"{label}: its rows lie in {n_groups} group(s), which the splitter "
+                "could not spread over every fold. Use fewer folds, or gather rows "
+                f"of class {label} from more groups."
+            )
 
 
 def resolve_pos_label(pos_label, classes, counts):

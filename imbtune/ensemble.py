@@ -192,7 +192,7 @@ oof_proba_, cv_scores_, n_features_in_, feature_names_in_
         configs = [m._check_params() for m in members]
         return members, configs, weights
 
-    def fit(self, X, y):
+    def fit(self, X, y, groups=None):
         """Members' OOF probabilities, decision on their average, refit of members.
 
         Parameters
@@ -201,13 +201,16 @@ oof_proba_, cv_scores_, n_features_in_, feature_names_in_
             Features.
         y : array-like of shape (n_samples,)
             Class labels.
+        groups : array-like of shape (n_samples,), default=None
+            Group of each row, never split between the training and the
+            validation part of a fold (see :meth:`ImbalancedPipeline.fit`).
 
         Returns
         -------
         self : ImbalancedEnsemble
         """
         members, configs, weights = self._check_members()
-        problem, classes = self._problem(X, y, n_threads_for(self.n_jobs))
+        problem, classes = self._problem(X, y, n_threads_for(self.n_jobs), groups)
         oofs = np.stack([out_of_fold(problem, c, notes=problem.notes) for c in configs])
         self._fit_from_oofs(X, problem, classes, oofs, weights, members, configs)
         warn_notes(problem.notes)

@@ -10,11 +10,23 @@ import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedKFold
+from sklearn.model_selection import (
+    RepeatedStratifiedKFold,
+    StratifiedGroupKFold,
+    StratifiedKFold,
+)
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._validation import as_frame, check_class_counts, check_target, resolve_pos_label
+from ._validation import (
+    as_frame,
+    check_class_counts,
+    check_group_counts,
+    check_grouped_folds,
+    check_groups,
+    check_target,
+    resolve_pos_label,
+)
 from .decision import CALIBRATIONS
 from .evaluation import (
     PipelineConfig,
@@ -30,7 +42,7 @@ from .exceptions import FallbackWarning
 from .metrics import get_metric
 from .preprocessing import TabularEncoder
 
-__all__ = ["ImbalancedPipeline"]
+__all__ = ["ImbalancedPipeline", "RepeatedStratifiedGroupKFold"]
 
 
 def n_threads_for(n_jobs):
@@ -50,8 +62,85 @@ def seed_from(random_state):
     return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
 
 
-def stratified_splitter(n_splits, seed, n_repeats=1):
-    """The shuffled stratified K-fold of an int ``cv``, repeated ``n_repeats`` times."""
+class RepeatedStratifiedGroupKFold:
+    """Stratified group K-fold, repeated with fresh shuffles.
+
+    What ``RepeatedStratifiedKFold`` is to ``StratifiedKFold``, for
+    scikit-learn's ``StratifiedGroupKFold``: each repetition partitions the
+    rows into ``n_splits`` folds that never split a group and keep the class
+    mix as even as the groups allow. ``StratifiedGroupKFold`` shuffles only
+    the order of groups with the same class mix, so with few groups two
+    repetitions can come out the same; such a repeat is left out, and fewer
+    than ``n_repeats`` partitions may come back.
+
+    Parameters
+    ----------
+    n_splits : int, default=5
+        Folds per repetition.
+    n_repeats : int, default=3
+        Repetitions (at most; see above).
+    random_state : int, RandomState or None, default=None
+        Seed of the shuffles.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from imbtune.pipeline import RepeatedStratifiedGroupKFold
+    >>> y = np.array([0, 0, 0, 0, 1, 1] * 4)
+    >>> groups = np.repeat(np.arange(12), 2)
+    >>> cv = RepeatedStratifiedGroupKFold(n_splits=2, n_repeats=2, random_state=0)
+    >>> splits = list(cv.split(np.zeros((24, 1)), y, groups))
+    >>> len(splits)
+    4
+    >>> all(set(groups[tr]).isdisjoint(groups[va]) for tr, va in splits)
+    True
+    """
+
+    def __init__(self, n_splits=5, n_repeats=3, random_state=None):
+        self.n_splits = n_splits
+        self.n_repeats = n_repeats
+        self.random_state = random_state
+
+    def __repr__(self):
+        return (
+            f"{type(self).__name__}(n_repeats={self.n_repeats}, "
+            f"n_splits={self.n_splits}, random_state={self.random_state!r})"
+        )
+
+    def get_n_splits(self, X=None, y=None, groups=None):
+        """At most ``n_splits * n_repeats`` splits."""
+        return self.n_splits * self.n_repeats
+
+    def split(self, X, y, groups=None):
+        """Yield ``(train, validation)`` index arrays, repetition by repetition."""
+        if groups is None:
+            raise ValueError("The 'groups' parameter should not be None.")
+        rng = check_random_state(self.random_state)
+        seen = set()
+        for _ in range(self.n_repeats):
+            splitter = StratifiedGroupKFold(self.n_splits, shuffle=True, random_state=rng)
+            splits = list(splitter.split(X, y, groups))
+            fold_of = np.empty(len(y), dtype=int)
+            for k, (_, valid) in enumerate(splits):
+                fold_of[valid] = k
+            # The same partition, whatever the order of its folds.
+            _, canonical = np.unique(fold_of, return_index=True)
+            key = np.argsort(np.argsort(canonical))[fold_of].tobytes()
+            if key in seen:
+                continue
+            seen.add(key)
+            yield from splits
+
+
+def stratified_splitter(n_splits, seed, n_repeats=1, grouped=False):
+    """The shuffled stratified K-fold of an int ``cv``, repeated ``n_repeats``
+    times; ``grouped``: its group K-fold, for ``fit(..., groups=...)``."""
+    if grouped:
+        if n_repeats == 1:
+            return StratifiedGroupKFold(n_splits=int(n_splits), shuffle=True, random_state=seed)
+        return RepeatedStratifiedGroupKFold(
+            n_splits=int(n_splits), n_repeats=int(n_repeats), random_state=seed
+        )
     if n_repeats == 1:
         return StratifiedKFold(n_splits=int(n_splits), shuffle=True, random_state=seed)
     return RepeatedStratifiedKFold(
@@ -59,26 +148,43 @@ def stratified_splitter(n_splits, seed, n_repeats=1):
     )
 
 
-def make_folds(cv, X, y, classes, seed, n_repeats=1):
+def make_folds(cv, X, y, classes, seed, n_repeats=1, groups=None):
     """Fixed (train, validation) index pairs for ``cv``; checks class counts.
 
     An int ``cv`` gives stratified shuffled K-fold, repeated ``n_repeats``
-    times with fresh shuffles. A splitter or an iterable of splits must give
+    times with fresh shuffles; with ``groups`` (integer codes, see
+    :func:`~imbtune._validation.check_groups`) stratified *group* K-fold,
+    which never splits a group. A splitter or an iterable of splits must give
     one or more K-fold partitions in a row (``RepeatedStratifiedKFold``
-    does): every row in exactly one validation fold of each repetition.
+    does): every row in exactly one validation fold of each repetition; a
+    splitter gets ``groups`` too, and with groups no split may put a group on
+    both sides.
     """
+    def count_check(n_splits):
+        if groups is None:
+            check_class_counts(y, classes, n_splits)
+        else:
+            check_group_counts(y, classes, groups, n_splits)
+
+    def split(splitter, X):
+        if groups is None:
+            return splitter.split(X, y)
+        return splitter.split(X, y, groups)
+
     if isinstance(cv, numbers.Integral):
         if cv < 2:
             raise ValueError(f"cv must be at least 2 folds; got cv={cv}.")
-        check_class_counts(y, classes, int(cv))
-        splitter = stratified_splitter(cv, seed, n_repeats)
-        return [(tr, va) for tr, va in splitter.split(np.zeros(len(y)), y)]
-    if hasattr(cv, "split"):
+        count_check(int(cv))
+        splitter = stratified_splitter(cv, seed, n_repeats, grouped=groups is not None)
+        folds = [(tr, va) for tr, va in split(splitter, np.zeros(len(y)))]
+    elif hasattr(cv, "split"):
         if hasattr(cv, "get_n_splits"):
             # A repeated splitter's count covers every repetition.
-            n_splits = cv.get_n_splits(X, y) // getattr(cv, "n_repeats", 1)
-            check_class_counts(y, classes, n_splits)
-        folds = [(np.asarray(tr), np.asarray(va)) for tr, va in cv.split(X, y)]
+            n_splits = (
+                cv.get_n_splits(X, y) if groups is None else cv.get_n_splits(X, y, groups)
+            ) // getattr(cv, "n_repeats", 1)
+            count_check(n_splits)
+        folds = [(np.asarray(tr), np.asarray(va)) for tr, va in split(cv, X)]
     else:
         folds = [(np.asarray(tr), np.asarray(va)) for tr, va in cv]
     if len(folds) < 2:
@@ -90,6 +196,8 @@ def make_folds(cv, X, y, classes, seed, n_repeats=1):
                 f"A training fold of cv holds no row of class(es) "
                 f"{list(classes[missing])}; use a stratified splitter."
             )
+    if groups is not None:
+        check_grouped_folds(folds, y, classes, groups)
     fold_repeats(folds, len(y))
     return folds
 
@@ -125,8 +233,9 @@ class _DecisionClassifier(ClassifierMixin, BaseEstimator):
                 f"threshold must be 'auto' or a number; got {self.threshold!r}."
             )
 
-    def _problem(self, X, y, n_threads=1):
-        """Validate ``X, y`` and build the fixed problem (folds, metric)."""
+    def _problem(self, X, y, n_threads=1, groups=None):
+        """Validate ``X, y`` (and ``groups``) and build the fixed problem
+        (folds, metric)."""
         metric = get_metric(self.scoring)
         frame = as_frame(X, estimator_name=type(self).__name__)
         validate_data(self, X, skip_check_array=True, reset=True)
@@ -139,7 +248,9 @@ class _DecisionClassifier(ClassifierMixin, BaseEstimator):
         counts = np.bincount(y_encoded)
         pos = resolve_pos_label(self.pos_label, classes, counts)
         seed = seed_from(self.random_state)
-        folds = make_folds(self.cv, frame, y_encoded, classes, seed)
+        if groups is not None:
+            groups = check_groups(groups, len(y_encoded))
+        folds = make_folds(self.cv, frame, y_encoded, classes, seed, groups=groups)
         if hasattr(metric, "resolve"):
             metric.resolve(y_encoded, len(classes))
         problem = Problem(frame, y_encoded, folds, metric, pos, seed, n_threads)
@@ -362,7 +473,7 @@ class ImbalancedPipeline(_DecisionClassifier):
         config.resampler_spec, config.classifier_spec  # noqa: B018 - validate names
         return config
 
-    def fit(self, X, y):
+    def fit(self, X, y, groups=None):
         """Cross-validate, fit calibration and decision rule on OOF rows, refit.
 
         Parameters
@@ -372,13 +483,19 @@ class ImbalancedPipeline(_DecisionClassifier):
             NaN are all accepted.
         y : array-like of shape (n_samples,)
             Class labels.
+        groups : array-like of shape (n_samples,), default=None
+            Group of each row (a patient, a customer...): no group is ever
+            split between the training and the validation part of a fold, so
+            the OOF probabilities, calibration and threshold come from models
+            that never saw the group. An int ``cv`` then becomes
+            ``StratifiedGroupKFold``; a splitter gets the groups.
 
         Returns
         -------
         self : ImbalancedPipeline
         """
         config = self._check_params()
-        problem, classes = self._problem(X, y, n_threads_for(self.n_jobs))
+        problem, classes = self._problem(X, y, n_threads_for(self.n_jobs), groups)
         oof = out_of_fold(problem, config, notes=problem.notes)
         self._fit_decision(problem, classes, oof)
         self._fit_model(problem, config)

@@ -6,12 +6,21 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from imblearn.under_sampling import NearMiss
+from sklearn.base import clone
 from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedKFold
+from sklearn.model_selection import (
+    GroupKFold,
+    RepeatedStratifiedKFold,
+    StratifiedGroupKFold,
+    StratifiedKFold,
+)
 
 from imbtune import FallbackWarning, ImbalancedPipeline, InsufficientMinorityError
 from imbtune.metrics import macro_f1
+from imbtune.pipeline import RepeatedStratifiedGroupKFold, make_folds
 
 from .conftest import small_imbalanced
 
@@ -163,6 +172,126 @@ def test_folds_must_partition_the_rows_in_each_repetition():
     with pytest.raises(ValueError, match="exactly one validation fold of each repetition"):
         # the same rows twice in one repetition
         ImbalancedPipeline("logreg", cv=[folds[0], folds[0], folds[1], folds[2]]).fit(X, y)
+
+
+def _grouped(n_groups=40, rows=4, seed=0):
+    """Rows in groups of ``rows``; each group's label and profile are its own."""
+    rng = np.random.RandomState(seed)
+    labels = (rng.rand(n_groups) < 0.3).astype(int)
+    labels[:3] = 1  # every class in several groups
+    profile = rng.normal(size=(n_groups, 3)) + labels[:, None]
+    X = pd.DataFrame(np.repeat(profile, rows, axis=0) + 0.1 * rng.normal(size=(n_groups * rows, 3)),
+                     columns=["a", "b", "c"])
+    return X, np.repeat(labels, rows), np.repeat(np.arange(n_groups) * 7, rows)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    sizes=st.lists(st.integers(1, 6), min_size=12, max_size=40),
+    minority_share=st.floats(0.2, 0.6),
+    n_splits=st.integers(2, 4),
+    n_repeats=st.integers(1, 3),
+    seed=st.integers(0, 10_000),
+)
+def test_grouped_folds_never_split_a_group(sizes, minority_share, n_splits, n_repeats, seed):
+    rng = np.random.RandomState(seed)
+    labels = (rng.rand(len(sizes)) < minority_share).astype(int)
+    labels[:n_splits], labels[n_splits:2 * n_splits] = 1, 0  # both classes in n_splits groups
+    groups = np.repeat(np.arange(len(sizes)), sizes)
+    y = np.repeat(labels, sizes)
+    X = pd.DataFrame({"x": rng.normal(size=len(y))})
+    try:
+        folds = make_folds(n_splits, X, y, np.array([0, 1]), seed, n_repeats, groups)
+    except InsufficientMinorityError:
+        return  # the groups could not give every validation fold both classes: refused
+    covered = np.zeros(len(y), int)
+    for train, valid in folds:
+        assert set(groups[train]).isdisjoint(groups[valid])
+        assert set(y[valid]) == {0, 1}
+        np.add.at(covered, valid, 1)
+    assert 1 <= len(folds) // n_splits <= n_repeats  # repeats that came out the same are dropped
+    assert (covered == len(folds) // n_splits).all()  # each repetition a partition
+
+
+def test_repeated_stratified_group_kfold_repeats_fresh_partitions():
+    X, y, groups = _grouped()
+    cv = RepeatedStratifiedGroupKFold(n_splits=4, n_repeats=3, random_state=0)
+    splits = list(cv.split(X, y, groups))
+    assert len(splits) == 12 == cv.get_n_splits()
+    partitions = [sorted(tuple(sorted(set(groups[v]))) for _, v in splits[4 * r:4 * r + 4])
+                  for r in range(3)]
+    assert partitions[0] != partitions[1] != partitions[2]
+    assert [(list(a), list(b)) for a, b in splits] == [
+        (list(a), list(b)) for a, b in cv.split(X, y, groups)]  # seeded
+    # two groups in two folds: every shuffle gives the same partition, kept once
+    y2, g2 = np.array([0, 1] * 4), np.repeat([0, 1], 4)
+    assert len(list(RepeatedStratifiedGroupKFold(2, 3, random_state=0).split(
+        np.zeros((8, 1)), y2, g2))) == 2
+    with pytest.raises(ValueError, match="'groups' parameter should not be None"):
+        list(cv.split(X, y))
+    assert "n_splits=4" in repr(cv)
+
+
+def test_groups_keep_every_group_out_of_its_own_scores():
+    X, y, groups = _grouped()
+    folds_seen = []
+
+    class Recording(StratifiedGroupKFold):
+        def split(self, X, y, groups=None):
+            for train, valid in super().split(X, y, groups):
+                folds_seen.append((train, valid))
+                yield train, valid
+
+    clf = ImbalancedPipeline("logreg", cv=Recording(4, shuffle=True, random_state=0),
+                             random_state=0).fit(X, y, groups=groups)
+    assert len(clf.cv_scores_) == 4 and len(folds_seen) == 4
+    assert all(set(groups[t]).isdisjoint(groups[v]) for t, v in folds_seen)
+    # an int cv becomes StratifiedGroupKFold; a refit with the groups repeats it
+    grouped = ImbalancedPipeline("logreg", cv=4, random_state=0).fit(X, y, groups=groups)
+    plain = ImbalancedPipeline("logreg", cv=4, random_state=0).fit(X, y)
+    assert not np.allclose(grouped.oof_proba_, plain.oof_proba_)
+    np.testing.assert_array_equal(
+        clone(grouped).fit(X, y, groups=groups).oof_proba_, grouped.oof_proba_)
+    # group labels are compared for equality only: strings work alike
+    named = ImbalancedPipeline("logreg", cv=4, random_state=0).fit(
+        X, y, groups=pd.Series([f"patient-{g}" for g in groups]))
+    np.testing.assert_array_equal(named.oof_proba_, grouped.oof_proba_)
+
+
+def test_bad_groups():
+    X, y, groups = _grouped()
+    clf = ImbalancedPipeline("logreg", cv=4, random_state=0)
+    with pytest.raises(ValueError, match="groups has 159 entries but X has 160 rows"):
+        clf.fit(X, y, groups=groups[1:])
+    with pytest.raises(ValueError, match="groups contains 1 missing value"):
+        clf.fit(X, y, groups=np.where(np.arange(len(y)) == 5, np.nan, groups))
+    with pytest.raises(ValueError, match="one group label per row"):
+        clf.fit(X, y, groups=np.c_[groups, groups])
+    with pytest.raises(ValueError, match="in both its training and its validation part"), \
+            warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "The groups parameter is ignored")
+        ImbalancedPipeline("logreg", cv=StratifiedKFold(4, shuffle=True, random_state=0)).fit(
+            X, y, groups=groups)
+    few = np.where(y == 1, groups % 3, groups + 100)  # class 1 in 3 groups
+    with pytest.raises(InsufficientMinorityError, match=r"Class 1 has rows in 3 group\(s\) only"
+                       r".*Use cv=3 or fewer folds"):
+        clf.fit(X, y, groups=few)
+    one = np.where(y == 1, 0, groups + 100)
+    with pytest.raises(InsufficientMinorityError, match="from at least 2 groups"):
+        clf.fit(X, y, groups=one)
+    # folds that keep groups whole but leave a class out of a validation part
+    block = np.full(len(y), 3)
+    block[np.flatnonzero(y == 0)[:40]] = 0  # block 0: 40 rows of class 0 only
+    rest = np.flatnonzero(block == 3)
+    block[rest[: len(rest) // 3]], block[rest[len(rest) // 3: 2 * len(rest) // 3]] = 1, 2
+    folds = [(np.flatnonzero(~np.isin(block, b)), np.flatnonzero(np.isin(block, b)))
+             for b in ([0], [1], [2, 3])]
+    with pytest.raises(InsufficientMinorityError, match="validation part of split 0 of cv "
+                       "holds no row of class 1"):
+        ImbalancedPipeline("logreg", cv=folds).fit(X, y, groups=block)
+    # a group-aware splitter is given the groups
+    assert len(ImbalancedPipeline("logreg", cv=GroupKFold(3)).fit(
+        X, y, groups=groups).cv_scores_) == 3
 
 
 def test_no_warning_on_clean_fit():
