@@ -20,7 +20,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
-from ._validation import as_frame, check_target, resolve_pos_label
+from ._validation import as_frame, check_groups, check_target, resolve_pos_label
 from .classifiers import CLASSIFIERS, DeadlineExceeded
 from .decision import CALIBRATIONS
 from .ensemble import (
@@ -642,7 +642,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
 
     # -------------------------------------------------------------------- fit
 
-    def fit(self, X, y):
+    def fit(self, X, y, groups=None):
         """Run the study, then refit the best pipeline on all rows.
 
         Parameters
@@ -652,6 +652,14 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
             NaN are all accepted.
         y : array-like of shape (n_samples,)
             Class labels (two or more classes).
+        groups : array-like of shape (n_samples,), default=None
+            Group of each row, for data with several rows per unit (visits of
+            one patient, transactions of one card): no group is ever split
+            between the training and the validation part of a fold, so no
+            trial is scored, calibrated or thresholded on a unit its model
+            was fitted on. An int ``cv`` becomes ``StratifiedGroupKFold``
+            (:class:`~imbtune.pipeline.RepeatedStratifiedGroupKFold` when
+            repeated); a splitter gets the groups and must keep them whole.
 
         Returns
         -------
@@ -672,11 +680,16 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         pos = resolve_pos_label(self.pos_label, classes, counts)
         seed = seed_from(self.random_state)
         n_repeats = self._resolve_repeats(len(y_encoded))
-        folds = make_folds(self.cv, frame, y_encoded, classes, seed, n_repeats)
-        # The pipelines it returns rebuild these very folds if refitted.
+        if groups is not None:
+            groups = check_groups(groups, len(y_encoded))
+        folds = make_folds(self.cv, frame, y_encoded, classes, seed, n_repeats, groups)
+        # The pipelines it returns rebuild these very folds if refitted (with
+        # the same groups).
         self._pipeline_cv = self.cv
         if n_repeats > 1:
-            self._pipeline_cv = stratified_splitter(self.cv, seed, n_repeats)
+            self._pipeline_cv = stratified_splitter(
+                self.cv, seed, n_repeats, grouped=groups is not None
+            )
         if hasattr(metric, "resolve"):
             metric.resolve(y_encoded, len(classes))
         n_parallel = n_threads_for(self.n_jobs)

@@ -37,6 +37,7 @@ from imbtune import (
 )
 from imbtune.datasets import train_test_split_stratified
 from imbtune.metrics import pr_auc
+from imbtune.pipeline import RepeatedStratifiedGroupKFold
 
 from .conftest import shared_dataset, small_imbalanced
 
@@ -700,6 +701,72 @@ def test_every_trial_failing_raises_with_the_cause(breast_cancer):
         ImbalancedSearchCV(n_trials=3, classifiers=[ClassifierSpec("broken", Broken())],
                            resamplers=["none"], cv=3).fit(X, y)
     assert "parameters {'resampler': 'none', 'classifier': 'broken'}" in str(info.value)
+
+
+class _GroupRecorder(ClassifierMixin, BaseEstimator):
+    """A classifier that notes the group ids (column 0) it was fitted on and
+    those it is asked to predict."""
+
+    log = []
+
+    def __init__(self, C=1.0):
+        self.C = C
+
+    def fit(self, X, y, sample_weight=None):
+        self.fitted_on_ = set(np.asarray(X)[:, 0].tolist())
+        self.model_ = LogisticRegression(C=self.C).fit(np.asarray(X)[:, 1:], y)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict_proba(self, X):
+        type(self).log.append((self.fitted_on_, set(np.asarray(X)[:, 0].tolist())))
+        return self.model_.predict_proba(np.asarray(X)[:, 1:])
+
+
+def _patients(n_patients=80, visits=5, seed=0):
+    """Visits of patients: features are the patient's profile plus a little
+    noise; the label is the patient's and pure noise."""
+    rng = np.random.RandomState(seed)
+    profile = rng.normal(size=(n_patients, 6))
+    labels = (rng.rand(n_patients) < 0.25).astype(int)
+    X = pd.DataFrame(np.repeat(profile, visits, axis=0)
+                     + 0.05 * rng.normal(size=(n_patients * visits, 6)),
+                     columns=[f"f{j}" for j in range(6)])
+    return X, np.repeat(labels, visits), np.repeat(np.arange(n_patients), visits)
+
+
+def test_groups_are_never_scored_by_a_model_fitted_on_them(quiet):
+    X, y, groups = _patients()
+    X.insert(0, "patient", groups.astype(float))
+    spec = ClassifierSpec("recorder", _GroupRecorder(),
+                          {"C": FloatDistribution(0.01, 10.0, log=True)}, weighting=None)
+    _GroupRecorder.log.clear()
+    search = ImbalancedSearchCV(classifiers=[spec], resamplers=["none", "random_under"],
+                                n_trials=3, cv=4, random_state=0).fit(X, y, groups=groups)
+    assert search.n_repeats_ == 3  # repeated group K-fold on 400 rows
+    assert len(_GroupRecorder.log) >= 3 * 12  # every fold of every trial
+    for fitted_on, scored in _GroupRecorder.log[: 3 * 12]:
+        assert fitted_on.isdisjoint(scored)
+        assert len(fitted_on) + len(scored) == 80  # whole patients on either side
+    # the refit pipeline rebuilds the very folds from the same groups
+    best = search.best_estimator_
+    assert isinstance(best.cv, RepeatedStratifiedGroupKFold)
+    assert (best.cv.n_splits, best.cv.n_repeats, best.cv.random_state) == (4, 3, 0)
+    again = ImbalancedPipeline(**best.get_params()).fit(X, y, groups=groups)
+    assert again.cv_scores_ == best.cv_scores_
+
+
+def test_groups_keep_the_score_honest_on_repeated_measures(quiet):
+    # the label is noise per patient: only memorising patients scores well
+    X, y, groups = _patients()
+    kwargs = dict(scoring="balanced_accuracy", classifiers=["extra_trees"],
+                  resamplers=["none"], n_trials=3, n_repeats=1, random_state=0)
+    leaky = ImbalancedSearchCV(**kwargs).fit(X, y)
+    honest = ImbalancedSearchCV(**kwargs).fit(X, y, groups=groups)
+    assert leaky.best_score_ > 0.9  # visits of a patient on both sides of a fold
+    assert honest.best_score_ < 0.7  # close to chance, as on new patients
+    again = ImbalancedSearchCV(**kwargs).fit(X, y, groups=[f"p{g}" for g in groups])
+    assert again.best_score_ == honest.best_score_  # reproducible, any group labels
 
 
 # ---------------------------------------------------------------- bad input
