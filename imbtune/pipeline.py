@@ -114,7 +114,10 @@ class RepeatedStratifiedGroupKFold:
     def split(self, X, y, groups=None):
         """Yield ``(train, validation)`` index arrays, repetition by repetition."""
         if groups is None:
-            raise ValueError("The 'groups' parameter should not be None.")
+            raise ValueError(
+                f"{type(self).__name__} keeps groups whole and needs them: pass "
+                "fit(X, y, groups=...) with one group label per row."
+            )
         rng = check_random_state(self.random_state)
         seen = set()
         for _ in range(self.n_repeats):

@@ -227,7 +227,7 @@ def test_repeated_stratified_group_kfold_repeats_fresh_partitions():
     y2, g2 = np.array([0, 1] * 4), np.repeat([0, 1], 4)
     assert len(list(RepeatedStratifiedGroupKFold(2, 3, random_state=0).split(
         np.zeros((8, 1)), y2, g2))) == 2
-    with pytest.raises(ValueError, match="'groups' parameter should not be None"):
+    with pytest.raises(ValueError, match=r"needs them: pass fit\(X, y, groups=\.\.\.\)"):
         list(cv.split(X, y))
     assert "n_splits=4" in repr(cv)
 
