@@ -63,7 +63,7 @@ class Experiment:
 
 def single(experiment, dataset, seed, metric, value, budget):
     """One search and its held-out scores (runs in a child process)."""
-    from sklearn.metrics import average_precision_score, f1_score
+    from sklearn.metrics import average_precision_score, balanced_accuracy_score, f1_score
 
     from imbtune import ImbalancedSearchCV
 
@@ -85,6 +85,7 @@ def single(experiment, dataset, seed, metric, value, budget):
             average_precision_score(y_test, search.predict_proba(X_test)[:, positive])
         ),
         "test_macro_f1": float(f1_score(y_test, search.predict(X_test), average="macro")),
+        "test_balanced_accuracy": float(balanced_accuracy_score(y_test, search.predict(X_test))),
         "n_pruned": int((search.cv_results_["state"] == "PRUNED").sum()),
         "ensemble": len(search.ensemble_weights_) > 1,
         "versions": compare.library_versions(),
@@ -124,10 +125,14 @@ def summarize(experiment, records, values):
 
     key, letter = experiment.key, experiment.letter
     frame = pd.DataFrame(records)
-    frame["held_out"] = [
-        r["test_pr_auc"] if r["metric"] == "pr_auc" else r["test_macro_f1"]
-        for r in records
-    ]
+    missing = sorted({r["metric"] for r in records if f"test_{r['metric']}" not in r})
+    if missing:
+        raise ValueError(
+            f"Records of target metric(s) {missing} lack their held-out score "
+            f"(test_<metric>); rerun those cases with this version of {experiment.script}."
+        )
+    # The held-out score on the metric each search was tuned for.
+    frame["held_out"] = [r[f"test_{r['metric']}"] for r in records]
     base = values[0]
     lines = [f"# {experiment.title}", "", experiment.intro.format(base=base), ""]
     header = ["dataset", "rows", "metric", "seeds"]
