@@ -106,6 +106,17 @@ def score_in_imbtune(X_train, y_train, X_test, y_test, metric, point, seed):
         ensemble_size=1, random_state=seed,
     )
     search.fit(X_train, y_train)
+    drawn = search.best_params_
+
+    def same(wanted, got):
+        return wanted == got or (
+            isinstance(wanted, float) and isinstance(got, (int, float))
+            and bool(np.isclose(wanted, got))
+        )
+
+    off = {k: (v, drawn.get(k)) for k, v in point.items() if not same(v, drawn.get(k))}
+    if off:  # a name the space does not have, or a value outside its range
+        raise RuntimeError(f"The trial did not run the baseline's point: {off}")
     return search.best_score_, held_out(search, X_test, y_test, metric)
 
 
