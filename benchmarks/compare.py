@@ -527,8 +527,9 @@ def _jsonable(value):
 # --------------------------------------------------------------------------
 
 
-def single_run(dataset, seed, metric, tuner, budget, n_jobs) -> dict:
-    """Fit one tuner on one split and score it on the held-out part."""
+def held_out_scores(model, X_test, y_test) -> dict:
+    """Held-out PR-AUC of class 1 and, at the model's own ``predict``,
+    macro-F1 and balanced accuracy."""
     import numpy as np
     from sklearn.metrics import (
         average_precision_score,
@@ -536,6 +537,21 @@ def single_run(dataset, seed, metric, tuner, budget, n_jobs) -> dict:
         f1_score,
     )
 
+    proba = np.asarray(model.predict_proba(X_test))
+    classes = getattr(model, "classes_", None)
+    if classes is None:
+        classes = [0, 1]
+    positive = [int(c) for c in classes].index(1)
+    predicted = np.asarray(model.predict(X_test)).astype(int)
+    return {
+        "pr_auc": float(average_precision_score(y_test, proba[:, positive])),
+        "macro_f1": float(f1_score(y_test, predicted, average="macro")),
+        "balanced_accuracy": float(balanced_accuracy_score(y_test, predicted)),
+    }
+
+
+def single_run(dataset, seed, metric, tuner, budget, n_jobs) -> dict:
+    """Fit one tuner on one split and score it on the held-out part."""
     record = base_record(dataset, seed, metric, tuner, budget, n_jobs)
     try:
         X_train, X_test, y_train, y_test = load_split(dataset, seed)
@@ -549,18 +565,8 @@ def single_run(dataset, seed, metric, tuner, budget, n_jobs) -> dict:
         record["n_trials"] = int(n_trials)
         record["details"] = _jsonable(details)
 
-        proba = np.asarray(model.predict_proba(X_test))
-        classes = getattr(model, "classes_", None)
-        if classes is None:
-            classes = [0, 1]
-        positive = [int(c) for c in classes].index(1)
-        scores = proba[:, positive]
-        predicted = np.asarray(model.predict(X_test)).astype(int)
-        record["test_pr_auc"] = float(average_precision_score(y_test, scores))
-        record["test_macro_f1"] = float(f1_score(y_test, predicted, average="macro"))
-        record["test_balanced_accuracy"] = float(
-            balanced_accuracy_score(y_test, predicted)
-        )
+        for name, value in held_out_scores(model, X_test, y_test).items():
+            record[f"test_{name}"] = value
         record["status"] = "ok"
     except Exception as error:  # noqa: BLE001 - the row records the failure
         record["status"] = "failed"

@@ -31,13 +31,12 @@ other way.
 # SPDX-License-Identifier: BSD-3-Clause
 
 import argparse
-import json
 import time
 import warnings
 from pathlib import Path
 
 import numpy as np
-from compare import load_split
+from compare import held_out_scores, load_split, read_raw
 
 BASELINE = "smote_lgbm_optuna"
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,10 +52,9 @@ def read_pairs(paths, datasets, metrics, seeds=None):
     """{(dataset, metric, seed): {tuner: record}} of the ok records holding both tuners."""
     found = {}
     for path in paths:
-        for line in Path(path).read_text().splitlines():
-            if not line.strip():
-                continue
-            record = json.loads(line)
+        if not Path(path).is_file():
+            raise SystemExit(f"No raw records at {path}.")
+        for record in read_raw(Path(path)):
             if record.get("status") != "ok" or record["tuner"] not in ("imbtune", BASELINE):
                 continue
             if record["dataset"] not in datasets or record["metric"] not in metrics:
@@ -83,16 +81,6 @@ def imbtune_params(best, y):
     return point
 
 
-def held_out(model, X, y, metric):
-    """The held-out score as ``compare.py`` computes it."""
-    from sklearn.metrics import average_precision_score, f1_score
-
-    if metric == "pr_auc":
-        positive = list(model.classes_).index(1)
-        return float(average_precision_score(y, model.predict_proba(X)[:, positive]))
-    return float(f1_score(y, model.predict(X), average="macro"))
-
-
 def score_in_imbtune(X_train, y_train, X_test, y_test, metric, point, seed):
     """Cross-validated and held-out score of one fixed point, run as imbtune's only trial."""
     import optuna
@@ -117,7 +105,7 @@ def score_in_imbtune(X_train, y_train, X_test, y_test, metric, point, seed):
     off = {k: (v, drawn.get(k)) for k, v in point.items() if not same(v, drawn.get(k))}
     if off:  # a name the space does not have, or a value outside its range
         raise RuntimeError(f"The trial did not run the baseline's point: {off}")
-    return search.best_score_, held_out(search, X_test, y_test, metric)
+    return search.best_score_, held_out_scores(search, X_test, y_test)[metric]
 
 
 def mean_se(values):

@@ -91,14 +91,14 @@ def main(argv=None):
         diffs = []
         for seed in args.seeds:
             X, _, y, _ = load_split(name, seed)
-            X_hot = prepare(X)
+            X_prepared = prepare(X)
             for label, params in CONFIGS.items():
                 native = cv_pr_auc(X, y, params, seed)
-                hot = cv_pr_auc(X_hot, y, params, seed)
-                diffs.append(hot - native)
+                prepared = cv_pr_auc(X_prepared, y, params, seed)
+                diffs.append(prepared - native)
                 lines.append(
-                    f"| {name} | {seed} | {label} | {native:.4f} | {hot:.4f}"
-                    f" | {hot - native:+.4f} |"
+                    f"| {name} | {seed} | {label} | {native:.4f} | {prepared:.4f}"
+                    f" | {prepared - native:+.4f} |"
                 )
                 print(lines[-1], flush=True)
         se = np.std(diffs, ddof=1) / np.sqrt(len(diffs))
