@@ -67,57 +67,55 @@ EXPERIMENT = paired.Experiment(
 )
 
 
-def _search_class():
+def _search_class(attribute, values):
     from imbtune import ImbalancedSearchCV
 
-    class BothPools(ImbalancedSearchCV):
-        """Refits the chosen trial once per pool; ``variants_[pool]`` is
-        ``(model, ensemble_weights, best_score)``; the search's own
-        attributes are the first pool's."""
+    class EachVariant(ImbalancedSearchCV):
+        """Refits the chosen trial once per value of a private refit
+        setting; ``variants_[value]`` is ``(model, ensemble_weights,
+        best_score)``; the search's own attributes are the first value's."""
 
         def _refit_best(self, X, problem, classes, space, study, best_trial, top,
                         calibrations, budget):
             self.variants_ = {}
             began = time.monotonic()
-            for pool in POOLS:
+            for value in values:
                 same_time_left = copy.copy(budget)
                 same_time_left.start += time.monotonic() - began
-                self._ensemble_pool = pool
+                setattr(self, attribute, value)
                 self.best_score_ = float(best_trial.value)
                 self.ensemble_weights_ = {best_trial.number: 1.0}
                 model = super()._refit_best(X, problem, classes, space, study,
                                             best_trial, top, calibrations, same_time_left)
-                self.variants_[pool] = (model, dict(self.ensemble_weights_), self.best_score_)
-            model, self.ensemble_weights_, self.best_score_ = self.variants_[POOLS[0]]
+                self.variants_[value] = (model, dict(self.ensemble_weights_), self.best_score_)
+            model, self.ensemble_weights_, self.best_score_ = self.variants_[values[0]]
             return model
 
-    return BothPools
+    return EachVariant
 
 
-def single(dataset, seed, metric, budget):
-    """One search, both pools' refits and their held-out scores."""
-    from sklearn.metrics import average_precision_score, f1_score
-
+def single(dataset, seed, metric, budget, experiment=EXPERIMENT, attribute="_ensemble_pool",
+           values=POOLS):
+    """One search, the refit of each value of ``attribute`` and their
+    held-out scores."""
     warnings.filterwarnings("ignore")
     X_train, X_test, y_train, y_test = compare.load_split(dataset, seed)
     start = time.perf_counter()
-    search = _search_class()(
+    search = _search_class(attribute, values)(
         scoring=metric, n_trials=None, timeout=budget, n_jobs=1, random_state=seed,
     ).fit(X_train, y_train)
     fit_seconds = time.perf_counter() - start
-    positive = list(search.classes_).index(1)
     families = search.cv_results_.set_index("trial")["classifier"]
     records = []
-    for pool, (model, weights, score) in search.variants_.items():
+    for value, (model, weights, score) in search.variants_.items():
+        scores = compare.held_out_scores(model, X_test, y_test)
         records.append({
-            "dataset": dataset, "seed": seed, "metric": metric, "pool": pool,
+            "dataset": dataset, "seed": seed, "metric": metric, experiment.key: value,
             "budget": budget, "n_train": int(len(y_train)),
             "n_trials": int(search.n_trials_), "fit_seconds": fit_seconds,
             "cv_score": float(score),
-            "test_pr_auc": float(
-                average_precision_score(y_test, model.predict_proba(X_test)[:, positive])
-            ),
-            "test_macro_f1": float(f1_score(y_test, model.predict(X_test), average="macro")),
+            "test_pr_auc": scores["pr_auc"],
+            "test_macro_f1": scores["macro_f1"],
             "ensemble": len(weights) > 1,
             "members": {str(n): [str(families.get(n)), float(w)] for n, w in weights.items()},
             "versions": compare.library_versions(),
@@ -125,10 +123,12 @@ def single(dataset, seed, metric, budget):
     return records
 
 
-def main(argv=None):
+def main(argv=None, experiment=EXPERIMENT, attribute="_ensemble_pool", values=POOLS):
+    """Run the cases not yet in ``experiment.raw`` (each search in a child
+    process running ``experiment.script``), then write the summary."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("datasets", nargs="*")
-    parser.add_argument("--seeds", type=int, nargs="+", default=EXPERIMENT.default_seeds)
+    parser.add_argument("--seeds", type=int, nargs="+", default=experiment.default_seeds)
     parser.add_argument("--metrics", nargs="+", default=["pr_auc", "macro_f1"])
     parser.add_argument("--budget", type=float, default=120.0)
     parser.add_argument("--summary-only", action="store_true")
@@ -136,36 +136,38 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.single:
         dataset, seed, metric = args.single
-        for record in single(dataset, int(seed), metric, args.budget):
+        for record in single(dataset, int(seed), metric, args.budget, experiment, attribute,
+                             values):
             print(compare.RESULT_MARKER + json.dumps(record), flush=True)
         return
-    records = [json.loads(ln) for ln in RAW.read_text().splitlines()] if RAW.exists() else []
+    raw, key = experiment.raw, experiment.key
+    records = [json.loads(ln) for ln in raw.read_text().splitlines()] if raw.exists() else []
     if not args.summary_only:
         done = {(r["dataset"], r["seed"], r["metric"], r["budget"]) for r in records}
-        argv_line = "python benchmarks/ensemble_pool.py " + " ".join(sys.argv[1:])
+        argv_line = f"python benchmarks/{experiment.script} " + " ".join(sys.argv[1:])
         env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1",
                    MKL_NUM_THREADS="1")
-        RAW.parent.mkdir(parents=True, exist_ok=True)
+        raw.parent.mkdir(parents=True, exist_ok=True)
         for dataset in args.datasets:
             for seed in args.seeds:
                 for metric in args.metrics:
                     if (dataset, seed, metric, args.budget) in done:
                         continue
                     out = subprocess.run(
-                        [sys.executable, str(HERE / "ensemble_pool.py"), "--single",
+                        [sys.executable, str(HERE / experiment.script), "--single",
                          dataset, str(seed), metric, "--budget", repr(args.budget)],
                         stdout=subprocess.PIPE, text=True, env=env, check=True,
                     ).stdout
                     lines = [ln[len(compare.RESULT_MARKER):] for ln in out.splitlines()
                              if ln.startswith(compare.RESULT_MARKER)]
-                    if len(lines) != len(POOLS):
+                    if len(lines) != len(values):
                         raise RuntimeError(f"{dataset} seed {seed} {metric}: no result")
                     for line in lines:
                         record = {**json.loads(line), "argv": argv_line}
                         records.append(record)
-                        with RAW.open("a") as f:
+                        with raw.open("a") as f:
                             f.write(json.dumps(record) + "\n")
-                        print(dataset, seed, metric, f"pool={record['pool']}",
+                        print(dataset, seed, metric, f"{key}={record[key]}",
                               f"trials {record['n_trials']}",
                               f"cv {record['cv_score']:.3f}",
                               f"test AP {record['test_pr_auc']:.3f}",
@@ -173,8 +175,8 @@ def main(argv=None):
                               f"members {sorted(v[0] for v in record['members'].values())}",
                               flush=True)
     if records:
-        SUMMARY.write_text(paired.summarize(EXPERIMENT, records, list(POOLS)))
-        print(f"wrote {SUMMARY}")
+        experiment.summary.write_text(paired.summarize(experiment, records, list(values)))
+        print(f"wrote {experiment.summary}")
 
 
 if __name__ == "__main__":

@@ -837,6 +837,12 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
     # two (held-out +0.0004 on average, standard error 0.0006; the refit
     # differed in 6 of 32 cases, results/ensemble_pool.md).
     _ensemble_pool = "candidates"
+    # When the greedy ensemble of several trials replaces the chosen trial:
+    # "crossfit", when its cross-fitted score beats the same procedure
+    # picking one trial; "always", whenever the greedy selection keeps two
+    # or more members. Not a parameter: benchmarks/ensemble_gate.py compares
+    # the two on shared searches.
+    _ensemble_gate = "crossfit"
 
     def __sklearn_is_fitted__(self):
         # Set only once a search has ended (an interrupted one keeps study_
@@ -951,7 +957,10 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
             problem, blended_cf, calibrations
         )
         _, single_means, _ = choose_calibration(problem, single_cf, calibrations)
-        if means[calibration] <= max(single_means.values()) + 1e-12:
+        if (
+            self._ensemble_gate == "crossfit"
+            and means[calibration] <= max(single_means.values()) + 1e-12
+        ):
             return None
         used = np.flatnonzero(weights)
         numbers = [entries[i][2] for i in used]
