@@ -63,8 +63,6 @@ class Experiment:
 
 def single(experiment, dataset, seed, metric, value, budget):
     """One search and its held-out scores (runs in a child process)."""
-    from sklearn.metrics import average_precision_score, balanced_accuracy_score, f1_score
-
     from imbtune import ImbalancedSearchCV
 
     warnings.filterwarnings("ignore")
@@ -75,17 +73,13 @@ def single(experiment, dataset, seed, metric, value, budget):
         random_state=seed, **experiment.search_params(value),
     ).fit(X_train, y_train)
     fit_seconds = time.perf_counter() - start
-    positive = list(search.classes_).index(1)
+    scores = compare.held_out_scores(search, X_test, y_test)
     return {
         "dataset": dataset, "seed": seed, "metric": metric,
         experiment.key: value, "n_repeats": int(search.n_repeats_), "budget": budget,
         "n_train": int(len(y_train)), "n_trials": int(search.n_trials_),
         "fit_seconds": fit_seconds, "cv_score": float(search.best_score_),
-        "test_pr_auc": float(
-            average_precision_score(y_test, search.predict_proba(X_test)[:, positive])
-        ),
-        "test_macro_f1": float(f1_score(y_test, search.predict(X_test), average="macro")),
-        "test_balanced_accuracy": float(balanced_accuracy_score(y_test, search.predict(X_test))),
+        **{f"test_{name}": score for name, score in scores.items()},
         "n_pruned": int((search.cv_results_["state"] == "PRUNED").sum()),
         "ensemble": len(search.ensemble_weights_) > 1,
         "versions": compare.library_versions(),

@@ -216,6 +216,31 @@ def test_ensemble_draws_from_the_best_trials_of_each_classifier(quiet, monkeypat
     assert isinstance(alone.best_estimator_, ImbalancedPipeline)
 
 
+def test_ensemble_gate(quiet, monkeypatch):
+    # On this search the greedy ensemble keeps three trials but its
+    # cross-fitted score is below one trial's: the default gate refits the
+    # chosen trial, "always" the ensemble, scored by its cross-fitted blend.
+    X, y = small_imbalanced(n=400, minority=40, seed=1)
+    kwargs = dict(n_trials=10, classifiers=["logreg", "lightgbm"], cv=3, random_state=0,
+                  scoring="pr_auc")
+    gated = ImbalancedSearchCV(**kwargs).fit(X, y)
+    assert isinstance(gated.best_estimator_, ImbalancedPipeline)
+    assert list(gated.ensemble_weights_) == [gated.cv_results_["trial"][gated.best_index_]]
+    assert gated.best_score_ == gated.cv_results_["mean_test_score"][gated.best_index_]
+    monkeypatch.setattr(ImbalancedSearchCV, "_ensemble_gate", "always")
+    always = ImbalancedSearchCV(**kwargs).fit(X, y)
+    assert isinstance(always.best_estimator_, ImbalancedEnsemble)
+    assert len(always.ensemble_weights_) >= 2
+    assert sum(always.ensemble_weights_.values()) == pytest.approx(1.0)
+    assert always.best_score_ < gated.best_score_  # the gate's reason here
+    assert always.best_estimator_.weights == pytest.approx(
+        list(always.ensemble_weights_.values())
+    )
+    # the trials themselves are the same study
+    pd.testing.assert_series_equal(gated.cv_results_["mean_test_score"],
+                                   always.cv_results_["mean_test_score"])
+
+
 class _ThreadsSeen(ClassifierMixin, BaseEstimator):
     """Logistic regression that records, one file per fit in ``log_dir``, its
     process and the BLAS and OpenMP thread counts the fit runs under (files,
