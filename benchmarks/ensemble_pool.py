@@ -4,9 +4,11 @@
 ``ImbalancedSearchCV`` keeps the out-of-fold probabilities of its 20 best
 trials and of the 5 best trials of each classifier. Its greedy ensemble
 (cross-fitted, and kept only when it beats the same procedure picking one
-trial) draws from the 20 best by default (``_ensemble_pool = "best"``); a
-search crowded by one classifier then has members of that classifier only.
-``"candidates"`` lets it draw from all of them.
+trial) drew from the 20 best (``_ensemble_pool = "best"``) until this
+comparison made ``"candidates"``, all of them, the default (cdd1952): with
+the 20 best alone, a search crowded by one classifier has members of that
+classifier only. ``main`` and ``single`` also serve ``ensemble_gate.py``,
+which varies another private refit setting the same way.
 
 Both are compared on the *same* search: each case runs one search (the trials
 do not depend on the pool), and its refit step is run twice, once per pool,
