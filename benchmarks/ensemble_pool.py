@@ -128,7 +128,7 @@ def single(dataset, seed, metric, budget, experiment=EXPERIMENT, attribute="_ens
 def main(argv=None, experiment=EXPERIMENT, attribute="_ensemble_pool", values=POOLS):
     """Run the cases not yet in ``experiment.raw`` (each search in a child
     process running ``experiment.script``), then write the summary."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=experiment.title)
     parser.add_argument("datasets", nargs="*")
     parser.add_argument("--seeds", type=int, nargs="+", default=experiment.default_seeds)
     parser.add_argument("--metrics", nargs="+", default=["pr_auc", "macro_f1"])
