@@ -75,7 +75,8 @@ def _search_class(attribute, values):
     class EachVariant(ImbalancedSearchCV):
         """Refits the chosen trial once per value of a private refit
         setting; ``variants_[value]`` is ``(model, ensemble_weights,
-        best_score)``; the search's own attributes are the first value's."""
+        best_score, refit_seconds)``; the search's own attributes are the
+        first value's."""
 
         def _refit_best(self, X, problem, classes, space, study, best_trial, top,
                         calibrations, budget):
@@ -87,10 +88,12 @@ def _search_class(attribute, values):
                 setattr(self, attribute, value)
                 self.best_score_ = float(best_trial.value)
                 self.ensemble_weights_ = {best_trial.number: 1.0}
+                refit_start = time.monotonic()
                 model = super()._refit_best(X, problem, classes, space, study,
                                             best_trial, top, calibrations, same_time_left)
-                self.variants_[value] = (model, dict(self.ensemble_weights_), self.best_score_)
-            model, self.ensemble_weights_, self.best_score_ = self.variants_[values[0]]
+                self.variants_[value] = (model, dict(self.ensemble_weights_), self.best_score_,
+                                         time.monotonic() - refit_start)
+            model, self.ensemble_weights_, self.best_score_, _ = self.variants_[values[0]]
             return model
 
     return EachVariant
@@ -109,13 +112,14 @@ def single(dataset, seed, metric, budget, experiment=EXPERIMENT, attribute="_ens
     fit_seconds = time.perf_counter() - start
     families = search.cv_results_.set_index("trial")["classifier"]
     records = []
-    for value, (model, weights, score) in search.variants_.items():
+    for value, (model, weights, score, refit_seconds) in search.variants_.items():
         scores = compare.held_out_scores(model, X_test, y_test)
         records.append({
             "dataset": dataset, "seed": seed, "metric": metric, experiment.key: value,
             "budget": budget, "n_train": int(len(y_train)),
             "n_trials": int(search.n_trials_), "fit_seconds": fit_seconds,
             "cv_score": float(score),
+            "refit_seconds": float(refit_seconds),
             "test_pr_auc": scores["pr_auc"],
             "test_macro_f1": scores["macro_f1"],
             "ensemble": len(weights) > 1,

@@ -163,6 +163,11 @@ def summarize(experiment, records, values):
                 f"{diff.mean():+.4f}, standard error {error:.4f}, "
                 f"{(diff > 0).sum()} up / {(diff < 0).sum()} down of {len(diff)}."
             )
+    if "refit_seconds" in frame and frame["refit_seconds"].notna().all():
+        seconds = frame.groupby(key)["refit_seconds"]
+        lines += ["", "Refit seconds (mean, max over cases): " + "; ".join(
+            f"{letter}={v} {seconds.mean()[v]:.1f}, {seconds.max()[v]:.1f}" for v in values
+        ) + "."]
     commands = sorted({r.get("argv", "") for r in records} - {""})
     lines += ["", "Command line(s):", "", *[f"    {c}" for c in commands], ""]
     versions = records[-1].get("versions", {})

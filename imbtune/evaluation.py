@@ -193,6 +193,33 @@ def fit_final_model(config, X_encoded, y, categorical_mask, n_classes, random_st
     return model
 
 
+def fit_fold_models(problem, config, notes=None):
+    """The models of ``config``'s out-of-fold scores, refitted: per fold of
+    ``problem.folds`` an encoder fitted on the fold's training part and the
+    model :func:`out_of_fold` fits there (same rows, resampling and seed).
+
+    Returns a list of ``(encoder, model)``; their averaged probabilities are
+    a bagged alternative to one refit on all rows, whose members are the very
+    models the decision rule's out-of-fold scores came from.
+    """
+    impute = config.needs_impute()
+    bag = []
+    for train, _ in problem.folds:
+        encoder = TabularEncoder(impute=impute).fit(problem.X.iloc[train])
+        model = fit_final_model(
+            config,
+            encoder.transform(problem.X.iloc[train]),
+            problem.y[train],
+            encoder.categorical_mask_,
+            problem.n_classes,
+            problem.random_state,
+            problem.n_threads,
+            notes=notes,
+        )
+        bag.append((encoder, model))
+    return bag
+
+
 def predict_proba_full(model, X, n_classes, proba=None):
     """``predict_proba`` with one column per class, even if a class was unseen
     (``proba``: the model's own ``predict_proba(X)``, when already made)."""

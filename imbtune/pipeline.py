@@ -34,6 +34,7 @@ from .evaluation import (
     crossfit_scores,
     fit_decision,
     fit_final_model,
+    fit_fold_models,
     fold_repeats,
     out_of_fold,
     predict_proba_full,
@@ -508,6 +509,13 @@ class ImbalancedPipeline(_DecisionClassifier):
     def _fit_model(self, problem, config):
         """Encoder and model fitted on all rows (resampled first)."""
         self.encoder_ = TabularEncoder(impute=config.needs_impute()).fit(problem.X)
+        if getattr(problem, "refit_mode", "full") == "folds":
+            # Experiment (benchmarks/fold_bagging.py): the out-of-fold models,
+            # averaged, in place of one refit on all rows.
+            self.fold_models_ = fit_fold_models(problem, config, notes=problem.notes)
+            self.model_ = self.fold_models_[0][1]
+            return self
+        self.fold_models_ = None
         self.model_ = fit_final_model(
             config,
             self.encoder_.transform(problem.X),
@@ -522,6 +530,11 @@ class ImbalancedPipeline(_DecisionClassifier):
 
     def _raw_proba(self, X):
         n_classes = len(self.classes_)
+        if getattr(self, "fold_models_", None):
+            return np.mean([
+                predict_proba_full(model, encoder.transform(X), n_classes)
+                for encoder, model in self.fold_models_
+            ], axis=0)
         return predict_proba_full(self.model_, self.encoder_.transform(X), n_classes)
 
 

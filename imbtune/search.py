@@ -845,6 +845,11 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
     # on average, standard error 0.0031; the gate decided 8 of 32 refits,
     # results/ensemble_gate.md).
     _ensemble_gate = "crossfit"
+    # How the chosen pipeline (or each ensemble member) is refitted: "full",
+    # once on all rows; "folds", its out-of-fold models kept and averaged.
+    # Not a parameter: benchmarks/fold_bagging.py compares the two on shared
+    # searches.
+    _refit_mode = "full"
 
     def __sklearn_is_fitted__(self):
         # Set only once a search has ended (an interrupted one keeps study_
@@ -900,6 +905,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         to the chosen trial's own) are candidate members."""
         # Nothing else runs now: the refit may use every thread n_jobs allows.
         problem.n_threads = n_threads_for(self.n_jobs)
+        problem.refit_mode = self._refit_mode
         entries = {e[2]: e for e in top.candidates()}
         config = space.config_from_params(trial_params(best_trial))
         if best_trial.number in entries:
