@@ -25,7 +25,13 @@ from sklearn.base import clone
 
 from .evaluation import out_of_fold
 from .metrics import get_metric
-from .pipeline import ImbalancedPipeline, _DecisionClassifier, n_threads_for, warn_notes
+from .pipeline import (
+    ImbalancedPipeline,
+    _DecisionClassifier,
+    n_threads_for,
+    resolve_final_model,
+    warn_notes,
+)
 
 __all__ = ["ImbalancedEnsemble", "crossfit_ensemble_oof", "greedy_weights"]
 
@@ -126,7 +132,8 @@ class ImbalancedEnsemble(_DecisionClassifier):
     Attributes
     ----------
     pipelines_ : list of ImbalancedPipeline
-        Members with encoder and model refitted on all rows.
+        Fitted members: each predicts with its fold models or a model
+        refitted on all rows, as its own ``final_model`` says.
     weights_ : ndarray
         Normalised member weights.
     classes_, calibrator_, threshold_, pos_label_, class_weights_, \
@@ -211,22 +218,34 @@ oof_proba_, cv_scores_, n_features_in_, feature_names_in_
         """
         members, configs, weights = self._check_members()
         problem, classes = self._problem(X, y, n_threads_for(self.n_jobs), groups)
-        oofs = np.stack([out_of_fold(problem, c, notes=problem.notes) for c in configs])
-        self._fit_from_oofs(X, problem, classes, oofs, weights, members, configs)
+        bags = [
+            [] if resolve_final_model(m.final_model, len(problem.y)) == "folds" else None
+            for m in members
+        ]
+        oofs = np.stack([
+            out_of_fold(problem, c, notes=problem.notes, models=bag)
+            for c, bag in zip(configs, bags, strict=True)
+        ])
+        self._fit_from_oofs(X, problem, classes, oofs, weights, members, configs,
+                            fold_models=bags)
         warn_notes(problem.notes)
         return self
 
     def _fit_from_oofs(self, X, problem, classes, oofs, weights, members, configs,
-                       cv_scores=None, blended=None):
+                       cv_scores=None, blended=None, fold_models=None):
+        """Decision on the blended OOF probabilities, then each member's model
+        (``fold_models[i]``: member ``i``'s fold models when at hand)."""
         self.weights_ = np.asarray(weights, dtype=float)
         if blended is None:
             blended = np.tensordot(self.weights_, oofs, axes=1)
         self._fit_decision(problem, classes, blended, cv_scores)
+        if fold_models is None:
+            fold_models = [None] * len(members)
         self.pipelines_ = []
-        for member, config in zip(members, configs, strict=True):
+        for member, config, bag in zip(members, configs, fold_models, strict=True):
             fitted = clone(member)
             fitted.classes_ = classes
-            fitted._fit_model(problem, config)
+            fitted._fit_model(problem, config, fold_models=bag)
             self.pipelines_.append(fitted)
         return self
 

@@ -149,6 +149,7 @@ class Problem:
         self.rule_metric = decision_metric(metric)
         self.notes = set()
         self._cache = {}
+        self._encoders = {}
         self._lock = threading.Lock()
 
     def encoded_fold(self, k, impute):
@@ -165,8 +166,15 @@ class Problem:
             encoder.categorical_mask_,
         )
         with self._lock:
-            self._cache.setdefault(key, entry)
+            self._encoders.setdefault(key, encoder)
+            entry = self._cache.setdefault(key, entry)
         return entry
+
+    def fold_encoder(self, k, impute):
+        """The encoder of fold ``k``'s training part (see :meth:`encoded_fold`)."""
+        self.encoded_fold(k, impute)
+        with self._lock:
+            return self._encoders[(k, impute)]
 
 
 def fit_final_model(config, X_encoded, y, categorical_mask, n_classes, random_state,
@@ -194,30 +202,13 @@ def fit_final_model(config, X_encoded, y, categorical_mask, n_classes, random_st
 
 
 def fit_fold_models(problem, config, notes=None):
-    """The models of ``config``'s out-of-fold scores, refitted: per fold of
-    ``problem.folds`` an encoder fitted on the fold's training part and the
-    model :func:`out_of_fold` fits there (same rows, resampling and seed).
-
-    Returns a list of ``(encoder, model)``; their averaged probabilities are
-    a bagged alternative to one refit on all rows, whose members are the very
-    models the decision rule's out-of-fold scores came from.
-    """
-    impute = config.needs_impute()
-    bag = []
-    for train, _ in problem.folds:
-        encoder = TabularEncoder(impute=impute).fit(problem.X.iloc[train])
-        model = fit_final_model(
-            config,
-            encoder.transform(problem.X.iloc[train]),
-            problem.y[train],
-            encoder.categorical_mask_,
-            problem.n_classes,
-            problem.random_state,
-            problem.n_threads,
-            notes=notes,
-        )
-        bag.append((encoder, model))
-    return bag
+    """The fold models of ``config``, fitted again: per fold of
+    ``problem.folds``, the ``(encoder, model)`` that :func:`out_of_fold`
+    fits there (same rows, resampling and seed), for a trial whose own were
+    not kept."""
+    models = []
+    out_of_fold(problem, config, notes=notes, models=models)
+    return models
 
 
 def predict_proba_full(model, X, n_classes, proba=None):
@@ -247,6 +238,8 @@ class TrialResult:
     fit_time: float
     notes: set
     rounds: int | None = None
+    # The fold models behind ``oof`` (with ``keep_models``), or None.
+    fold_models: list | None = None
 
 
 def _brier(y, proba):
@@ -296,9 +289,11 @@ def _proxy(problem, y, proba):
     return problem.metric.score_labels(y, rule.predict(proba), problem.n_classes)
 
 
-def out_of_fold(problem, config, deadline=None, report=None, notes=None, rounds=None):
+def out_of_fold(problem, config, deadline=None, report=None, notes=None, rounds=None,
+                models=None):
     """OOF probabilities of ``config`` (one block of rows per repetition of
     the folds, see :class:`Problem`); ``report(step, value)`` after each fold.
+    With a list ``models``, each fold's ``(encoder, model)`` is appended to it.
 
     With ``rounds`` (a booster's round counts, see
     :meth:`~imbtune.classifiers.ClassifierSpec.round_checkpoints`), returns
@@ -323,6 +318,8 @@ def out_of_fold(problem, config, deadline=None, report=None, notes=None, rounds=
             notes,
         )
         oof[rows] = predict_proba_full(model, X_valid, problem.n_classes)
+        if models is not None:
+            models.append((problem.fold_encoder(k, impute), model))
         if staged is not None:
             for r in rounds:
                 staged[r][rows] = (
@@ -357,7 +354,7 @@ def choose_calibration(problem, oof, calibrations, threshold="auto"):
 
 
 def evaluate(problem, config, calibrations=CALIBRATIONS, deadline=None, report=None,
-             threshold="auto", select_rounds=False):
+             threshold="auto", select_rounds=False, keep_models=False):
     """Evaluate one configuration; see the module docstring for the steps.
 
     With ``select_rounds`` and a booster, the OOF probabilities of the same
@@ -367,6 +364,10 @@ def evaluate(problem, config, calibrations=CALIBRATIONS, deadline=None, report=N
     rounds) is the trial's (``TrialResult.rounds``), and its calibration is
     then chosen as for any trial: the result is exactly that of ``config``
     with ``n_estimators`` set to that count.
+
+    With ``keep_models``, ``TrialResult.fold_models`` holds the fold models
+    (see :func:`fit_fold_models`) when they are the ones that made the
+    trial's OOF probabilities (not when fewer rounds were chosen).
     """
     start = time.perf_counter()
     notes = set()
@@ -374,8 +375,10 @@ def evaluate(problem, config, calibrations=CALIBRATIONS, deadline=None, report=N
         config.classifier_spec.round_checkpoints(config.classifier_params)
         if select_rounds else None
     )
+    models = [] if keep_models else None
     made = out_of_fold(
-        problem, config, deadline=deadline, report=report, notes=notes, rounds=rounds
+        problem, config, deadline=deadline, report=report, notes=notes, rounds=rounds,
+        models=models,
     )
     staged = made if rounds else {None: made}  # round count -> OOF probabilities
     fit_time = time.perf_counter() - start
@@ -403,4 +406,8 @@ def evaluate(problem, config, calibrations=CALIBRATIONS, deadline=None, report=N
         fit_time=fit_time,
         notes=notes,
         rounds=count,
+        fold_models=(
+            models if count is None or count == config.classifier_params.get("n_estimators")
+            else None
+        ),
     )

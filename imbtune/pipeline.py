@@ -46,6 +46,25 @@ from .preprocessing import TabularEncoder
 __all__ = ["ImbalancedPipeline", "RepeatedStratifiedGroupKFold"]
 
 
+FINAL_MODELS = ("auto", "folds", "refit")
+SMALL_TABLE_ROWS = 4000  # "auto" bags the fold models below this many rows
+
+
+def resolve_final_model(final_model, n_rows):
+    """``"folds"`` or ``"refit"``: what ``final_model`` means for ``n_rows``
+    training rows (``"auto"``: the fold models below 4,000 rows).
+
+    Examples
+    --------
+    >>> from imbtune.pipeline import resolve_final_model
+    >>> resolve_final_model("auto", 576), resolve_final_model("auto", 8387)
+    ('folds', 'refit')
+    """
+    if final_model == "auto":
+        return "folds" if n_rows < SMALL_TABLE_ROWS else "refit"
+    return final_model
+
+
 def n_threads_for(n_jobs):
     """Threads for ``n_jobs`` in scikit-learn's convention (None = 1, -1 = all)."""
     if n_jobs is None:
@@ -340,10 +359,13 @@ class ImbalancedPipeline(_DecisionClassifier):
     """Resampler, classifier, calibrator and decision rule as one classifier.
 
     ``fit`` runs cross-validation to collect out-of-fold (OOF)
-    probabilities, fits the calibrator and the decision rule on them (never
-    on rows a model was trained on), then refits the resampler and the
-    classifier on all rows. Prediction needs no resampler: the fitted object
-    is encoder -> classifier -> calibrator -> rule.
+    probabilities and fits the calibrator and the decision rule on them
+    (never on rows a model was trained on). The model that predicts is then
+    either the fold models themselves, their probabilities averaged (a bag
+    of K models, or K per repetition of the folds), or the resampler and the
+    classifier refitted on all rows (``final_model``). Prediction needs no
+    resampler: the fitted object is encoder(s) -> classifier(s) ->
+    calibrator -> rule.
 
     Parameters
     ----------
@@ -382,15 +404,28 @@ class ImbalancedPipeline(_DecisionClassifier):
         Threads for the model fits (None = 1, -1 = all cores).
     random_state : int, RandomState or None, default=None
         Seed of the folds, the resampler and the model.
+    final_model : {"auto", "folds", "refit"}, default="auto"
+        What predicts once the decision is fitted. ``"folds"``: the fold
+        models that made the OOF probabilities (each with its fold's
+        encoder), averaged; the calibrator and threshold were chosen on
+        exactly these models' scores, and there is no further fit.
+        ``"refit"``: one model refitted on all rows. ``"auto"``: ``"folds"``
+        below 4,000 rows, where ``benchmarks/fold_bagging.py`` measured it
+        ahead (``results/fold_bagging.md``), ``"refit"`` from there on, where
+        a bag costs K times the memory and prediction time.
 
     Attributes
     ----------
     classes_ : ndarray
         Class labels.
     encoder_ : TabularEncoder
-        Fitted encoding of the table.
-    model_ : estimator
-        The classifier refitted on all (resampled) rows.
+        Encoding of the table, fitted on all rows.
+    model_ : estimator or None
+        The classifier refitted on all (resampled) rows; None when the fold
+        models predict.
+    fold_models_ : list of (TabularEncoder, estimator) or None
+        The fold models whose probabilities are averaged, each with the
+        encoding of its fold's training part; None after a refit.
     calibrator_ : Calibrator
         Calibration fitted on the OOF probabilities.
     threshold_ : float
@@ -443,6 +478,7 @@ class ImbalancedPipeline(_DecisionClassifier):
         cv=5,
         n_jobs=None,
         random_state=None,
+        final_model="auto",
     ):
         self.classifier = classifier
         self.classifier_params = classifier_params
@@ -456,6 +492,7 @@ class ImbalancedPipeline(_DecisionClassifier):
         self.cv = cv
         self.n_jobs = n_jobs
         self.random_state = random_state
+        self.final_model = final_model
 
     def _config(self):
         return PipelineConfig(
@@ -472,6 +509,10 @@ class ImbalancedPipeline(_DecisionClassifier):
             raise ValueError(
                 f"cost_weight must be in [0, 1] (0 = unweighted, 1 = balanced); "
                 f"got {self.cost_weight!r}."
+            )
+        if self.final_model not in FINAL_MODELS:
+            raise ValueError(
+                f"Unknown final_model {self.final_model!r}; use one of {list(FINAL_MODELS)}."
             )
         config = self._config()
         config.resampler_spec, config.classifier_spec  # noqa: B018 - validate names
@@ -500,20 +541,24 @@ class ImbalancedPipeline(_DecisionClassifier):
         """
         config = self._check_params()
         problem, classes = self._problem(X, y, n_threads_for(self.n_jobs), groups)
-        oof = out_of_fold(problem, config, notes=problem.notes)
+        folds = resolve_final_model(self.final_model, len(problem.y)) == "folds"
+        models = [] if folds else None
+        oof = out_of_fold(problem, config, notes=problem.notes, models=models)
         self._fit_decision(problem, classes, oof)
-        self._fit_model(problem, config)
+        self._fit_model(problem, config, fold_models=models)
         warn_notes(problem.notes)
         return self
 
-    def _fit_model(self, problem, config):
-        """Encoder and model fitted on all rows (resampled first)."""
+    def _fit_model(self, problem, config, fold_models=None):
+        """The model that predicts: the fold models (``fold_models``, those
+        that made the OOF probabilities, or fitted again when not given) or
+        one model refitted on all rows, as ``final_model`` says."""
         self.encoder_ = TabularEncoder(impute=config.needs_impute()).fit(problem.X)
-        if getattr(problem, "refit_mode", "full") == "folds":
-            # Experiment (benchmarks/fold_bagging.py): the out-of-fold models,
-            # averaged, in place of one refit on all rows.
-            self.fold_models_ = fit_fold_models(problem, config, notes=problem.notes)
-            self.model_ = self.fold_models_[0][1]
+        if resolve_final_model(self.final_model, len(problem.y)) == "folds":
+            if fold_models is None:
+                fold_models = fit_fold_models(problem, config, notes=problem.notes)
+            self.fold_models_ = list(fold_models)
+            self.model_ = None
             return self
         self.fold_models_ = None
         self.model_ = fit_final_model(
@@ -530,7 +575,7 @@ class ImbalancedPipeline(_DecisionClassifier):
 
     def _raw_proba(self, X):
         n_classes = len(self.classes_)
-        if getattr(self, "fold_models_", None):
+        if self.fold_models_:
             return np.mean([
                 predict_proba_full(model, encoder.transform(X), n_classes)
                 for encoder, model in self.fold_models_

@@ -35,10 +35,12 @@ from .focus import FamilyFocusSampler
 from .metrics import get_metric
 from .parallel import run_in_processes, unpicklable
 from .pipeline import (
+    SMALL_TABLE_ROWS,
     ImbalancedPipeline,
     _score,
     make_folds,
     n_threads_for,
+    resolve_final_model,
     seed_from,
     stratified_splitter,
     warn_notes,
@@ -59,7 +61,7 @@ _FAMILY_CANDIDATES = 5  # and best trials of each classifier (tie_break, ensembl
 _REFIT_RESERVE_TRIALS = 4  # refit time is reserved for this many of the best trials
 
 
-_SMALL_TABLE_ROWS = 4000
+_SMALL_TABLE_ROWS = SMALL_TABLE_ROWS
 _SMALL_TABLE_REPEATS = 3
 
 
@@ -149,14 +151,20 @@ class _TopTrials:
     still within their reach.
     """
 
-    def __init__(self, size, per_family=0):
+    def __init__(self, size, per_family=0, keep_models=0):
         self._lock = threading.Lock()
         self.size = size
         self.per_family = per_family
+        # Fold models are held for the best keep_models trials only.
+        self.keep_models = keep_models
         # (score, -number, number, oof, fit_time, classifier), best first
         self.entries = []
+        self._models = {}
 
-    def offer(self, number, score, oof, fit_time, family=None):
+    def offer(self, number, score, oof, fit_time, family=None, models=None):
+        with self._lock:
+            if models is not None and self.keep_models:
+                self._models[number] = models
         self.merge([(score, -number, number, oof, fit_time, family)])
 
     def merge(self, entries):
@@ -171,6 +179,18 @@ class _TopTrials:
                 if rank < self.size or seen[entry[5]] <= self.per_family:
                     kept.append(entry)
             self.entries = kept
+            held = {e[2] for e in kept[:self.keep_models]}
+            self._models = {n: m for n, m in self._models.items() if n in held}
+
+    def models(self, number):
+        """The fold models of trial ``number``, if held."""
+        with self._lock:
+            return self._models.get(number)
+
+    def held(self):
+        """Numbers of the trials whose fold models are held."""
+        with self._lock:
+            return frozenset(self._models)
 
     def best(self, k=None):
         """The best ``k`` (at most ``size``) entries."""
@@ -188,23 +208,26 @@ class _Budget:
     refit of the best trials is expected to take, so that ``fit`` as a whole
     ends close to ``timeout``."""
 
-    def __init__(self, timeout, folds, n_rows):
+    def __init__(self, timeout, folds, n_rows, bag=False):
         self.start = time.monotonic()
         self.timeout = timeout
         # A refit fits once on all rows; the fold fits together saw this many
-        # times as many rows (K - 1 for one K-fold).
-        self.fold_rows = sum(len(train) for train, _ in folds) / n_rows
+        # times as many rows (K - 1 for one K-fold). With bag, the final
+        # models are the fold models: free where the search kept them, the
+        # trial's fold fits again where it did not.
+        self.fold_rows = 1.0 if bag else sum(len(train) for train, _ in folds) / n_rows
         self.reserve = 0.0
 
     def refit_estimate(self, fit_time):
-        """Expected seconds to refit on all rows a trial whose fold fits took
+        """Expected seconds to refit a trial whose fold fits took
         ``fit_time`` in all, with a margin."""
         return 1.3 * fit_time / self.fold_rows
 
-    def update(self, top):
-        # Time is kept for the best few trials' refits; the ensemble is then
-        # chosen among the trials whose refits fit in what is left.
-        self.reserve = sum(self.refit_estimate(entry[4]) for entry in top)
+    def update(self, top, held=frozenset()):
+        # Time is kept for the best few trials' refits (none for those whose
+        # fold models are held); the ensemble is then chosen among the
+        # trials whose refits fit in what is left.
+        self.reserve = sum(self.refit_estimate(e[4]) for e in top if e[2] not in held)
 
     def remaining(self):
         """Seconds left until ``timeout`` (infinite without one)."""
@@ -235,8 +258,10 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
     threshold, or per-class weights for multiclass) is solved on them; both
     are cross-fitted, so each fold's score comes from a calibrator and rule
     fitted on the *other* folds and ``best_score_`` is not inflated by its
-    own threshold choice. The best pipeline is refitted on all rows as an
-    :class:`ImbalancedPipeline`.
+    own threshold choice. The best pipeline becomes ``best_estimator_``, an
+    :class:`ImbalancedPipeline` whose model is its trial's own fold models,
+    averaged, below 4,000 rows (held by the search, so nothing is fitted
+    again) and one refit on all rows from there on.
 
     Parameters
     ----------
@@ -386,7 +411,9 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
     pos_label : int, str or None, default=None
         Positive class of a binary problem; default the minority class.
     refit : bool, default=True
-        Refit the best pipeline on all rows as ``best_estimator_``.
+        Build the best pipeline as ``best_estimator_``: its fold models
+        below 4,000 rows, a refit on all rows from there on (see
+        ``final_model`` in :class:`ImbalancedPipeline`).
     n_jobs : int, default=None
         Trials run at once (None = 1, -1 = one per core). With more than
         one, trials run in worker processes sharing one Optuna journal
@@ -410,7 +437,9 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
     ----------
     best_estimator_ : ImbalancedPipeline or ImbalancedEnsemble
         The best pipeline, or the ensemble of the best trials when it scored
-        higher, refitted on all rows (``refit=True``).
+        higher (``refit=True``); each pipeline predicts with its trial's fold
+        models below 4,000 rows, with a model refitted on all rows from
+        there on.
     best_params_ : dict
         The best trial's parameters plus its ``"calibration"``. The best
         trial is the one of best score, or with a scoring that reads labels
@@ -645,7 +674,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
     # -------------------------------------------------------------------- fit
 
     def fit(self, X, y, groups=None):
-        """Run the study, then refit the best pipeline on all rows.
+        """Run the study, then build the best pipeline (``best_estimator_``).
 
         Parameters
         ----------
@@ -707,8 +736,13 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         )
         space.warn()
 
-        budget = _Budget(self.timeout, folds, len(y_encoded))
-        top = _TopTrials(_ENSEMBLE_CANDIDATES, _FAMILY_CANDIDATES)
+        # Below 4,000 rows the final models are the fold models (final_model
+        # "auto"); the search then holds those of its best few trials, so that
+        # the refit needs no fit.
+        bag = resolve_final_model(self._final_model, len(y_encoded)) == "folds"
+        budget = _Budget(self.timeout, folds, len(y_encoded), bag)
+        top = _TopTrials(_ENSEMBLE_CANDIDATES, _FAMILY_CANDIDATES,
+                         keep_models=_REFIT_RESERVE_TRIALS if bag else 0)
         # verbose=1: a progress bar (Optuna's, or with worker processes the
         # parent's); 2: a log line per trial.
         # Workers get the search's parameters only, not an earlier fit's
@@ -740,7 +774,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
                     return (
                         Problem(frame, y_encoded, folds, metric, pos, seed, n_threads=1),
                         space, calibrations,
-                        lambda timeout: _Budget(timeout, folds, len(y_encoded)),
+                        lambda timeout: _Budget(timeout, folds, len(y_encoded), bag),
                         _TopTrials(_ENSEMBLE_CANDIDATES, _FAMILY_CANDIDATES),
                     )
 
@@ -845,11 +879,11 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
     # on average, standard error 0.0031; the gate decided 8 of 32 refits,
     # results/ensemble_gate.md).
     _ensemble_gate = "crossfit"
-    # How the chosen pipeline (or each ensemble member) is refitted: "full",
-    # once on all rows; "folds", its out-of-fold models kept and averaged.
-    # Not a parameter: benchmarks/fold_bagging.py compares the two on shared
-    # searches.
-    _refit_mode = "full"
+    # The final_model of the refitted pipelines (see ImbalancedPipeline):
+    # "auto", the fold models below 4,000 rows. Not a parameter:
+    # benchmarks/fold_bagging.py compares "refit" and "folds" on shared
+    # searches (results/fold_bagging.md).
+    _final_model = "auto"
 
     def __sklearn_is_fitted__(self):
         # Set only once a search has ended (an interrupted one keeps study_
@@ -868,6 +902,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
             pos_label=self.pos_label,
             cv=self._pipeline_cv,
             random_state=seed,
+            final_model=self._final_model,
         )
 
     def _chosen_trial(self, study, problem, top):
@@ -899,36 +934,41 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
     def _refit_best(self, X, problem, classes, space, study, best_trial, top, calibrations,
                     budget):
         """The chosen trial's pipeline, or an ensemble of the best trials when
-        its cross-fitted score is higher; fitted on all rows.
+        its cross-fitted score is higher; with the fold models the search
+        held, or fitted (on all rows, or per fold) where it held none.
 
         Only trials whose refits are expected to end before ``timeout`` (next
         to the chosen trial's own) are candidate members."""
         # Nothing else runs now: the refit may use every thread n_jobs allows.
         problem.n_threads = n_threads_for(self.n_jobs)
-        problem.refit_mode = self._refit_mode
         entries = {e[2]: e for e in top.candidates()}
         config = space.config_from_params(trial_params(best_trial))
         if best_trial.number in entries:
             oof = entries[best_trial.number][3]
         else:  # not run in this process (a resumed study)
             oof = out_of_fold(problem, config, notes=problem.notes)
-        left = budget.remaining() - budget.refit_estimate(
-            entries[best_trial.number][4] if best_trial.number in entries else 0.0
+        held = top.held()
+
+        def cost(entry):
+            return 0.0 if entry[2] in held else budget.refit_estimate(entry[4])
+
+        left = budget.remaining() - (
+            cost(entries[best_trial.number]) if best_trial.number in entries else 0.0
         )
         members = []
         pool = top.candidates() if self._ensemble_pool == "candidates" else top.best()
         for entry in pool:
             if entry[2] == best_trial.number:
                 continue
-            cost = budget.refit_estimate(entry[4])
-            if cost <= left:  # a costlier trial is passed over, not the rest
+            cost_ = cost(entry)
+            if cost_ <= left:  # a costlier trial is passed over, not the rest
                 members.append(entry)
-                left -= cost
+                left -= cost_
         if self.ensemble_size > 1 and members:
             ensemble = self._select_ensemble(
                 X, problem, classes, space, study, [entries.get(best_trial.number)
                 or (best_trial.value, 0, best_trial.number, oof, 0.0)] + members,
-                calibrations,
+                calibrations, top,
             )
             if ensemble is not None:
                 return ensemble
@@ -939,9 +979,10 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         pipeline._fit_decision(
             problem, classes, oof, cv_scores=best_trial.user_attrs["fold_scores"]
         )
-        return pipeline._fit_model(problem, config)
+        return pipeline._fit_model(problem, config, top.models(best_trial.number))
 
-    def _select_ensemble(self, X, problem, classes, space, study, entries, calibrations):
+    def _select_ensemble(self, X, problem, classes, space, study, entries, calibrations,
+                         top):
         metric = selection_metric(problem.metric)
         oofs = np.stack([e[3] for e in entries])
         groups = [valid for _, valid in problem.oof_folds]
@@ -988,6 +1029,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
             X, problem, classes, oofs[used], weights[used], ensemble.pipelines, configs,
             cv_scores=fold_scores,
             blended=np.tensordot(weights[used], oofs[used], axes=1),
+            fold_models=[top.models(n) for n in numbers],
         )
         self.best_score_ = means[calibration]
         self.ensemble_weights_ = {n: float(w) for n, w in zip(numbers, weights[used], strict=True)}
@@ -1069,6 +1111,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
                     result = evaluate(
                         problem, config, calibrations, deadline=budget.deadline,
                         report=report, select_rounds=bool(self.select_rounds),
+                        keep_models=top.keep_models > 0,
                     )
             except DeadlineExceeded:
                 add_note("stopped: time budget reached")
@@ -1092,9 +1135,9 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
                 )
             top.offer(
                 trial.number, result.score, result.oof, result.fit_time,
-                family=trial.params.get("classifier"),
+                family=trial.params.get("classifier"), models=result.fold_models,
             )
-            budget.update(top.best(_REFIT_RESERVE_TRIALS))
+            budget.update(top.best(_REFIT_RESERVE_TRIALS), top.held())
             return result.score
 
         return objective

@@ -122,7 +122,9 @@ def test_members_with_templates_that_cannot_be_deep_copied(breast_cancer):
         cv=3, random_state=0,
     ).fit(X, y)
     member = ensemble.pipelines_[0]
-    assert isinstance(member.model_, _Locked)
+    # 569 rows: the member predicts with its three fold models.
+    assert len(member.fold_models_) == 3
+    assert all(isinstance(model, _Locked) for _, model in member.fold_models_)
     assert ensemble.predict_proba(X).shape == (len(y), 2)
     # The templates themselves are never fitted.
     assert not hasattr(classifier.estimator, "coef_")

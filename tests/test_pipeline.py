@@ -163,6 +163,47 @@ def test_repeated_folds():
         "logreg", cv=list(cv.split(X, y))[:3], random_state=0).fit(X, y).oof_proba_)
 
 
+def test_final_model_folds_are_the_models_behind_the_oof_scores(thyroid_mixed):
+    X, y = thyroid_mixed
+    cv = RepeatedStratifiedKFold(n_splits=3, n_repeats=2, random_state=0)
+    folds = list(cv.split(X, y))
+    clf = ImbalancedPipeline(
+        "lightgbm", classifier_params={"n_estimators": 40}, resampler="smote",
+        calibration="sigmoid", cv=folds, random_state=0,
+    ).fit(X, y)
+    # 900 rows: "auto" keeps the six fold models and refits nothing.
+    assert clf.model_ is None and len(clf.fold_models_) == 6
+    for k, ((encoder, model), (_, valid)) in enumerate(
+        zip(clf.fold_models_, folds, strict=True)
+    ):
+        rows = (k // 3) * len(y) + valid
+        np.testing.assert_allclose(
+            model.predict_proba(encoder.transform(X.iloc[valid])), clf.oof_proba_[rows]
+        )
+    # New rows get the fold models' average, then the calibrator.
+    average = np.mean([m.predict_proba(e.transform(X.iloc[:5])) for e, m in clf.fold_models_],
+                      axis=0)
+    np.testing.assert_allclose(clf.predict_proba(X.iloc[:5]),
+                               clf.calibrator_.transform(average))
+    restored = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
+
+
+def test_final_model_refit_fits_one_model_on_all_rows(thyroid_mixed):
+    X, y = thyroid_mixed
+    params = dict(classifier_params={"n_estimators": 40}, cv=3, random_state=0)
+    refit = ImbalancedPipeline("lightgbm", final_model="refit", **params).fit(X, y)
+    folds = ImbalancedPipeline("lightgbm", final_model="folds", **params).fit(X, y)
+    assert refit.fold_models_ is None
+    assert type(refit.model_).__name__ == "LGBMClassifier"
+    # The same decision either way; only the model that predicts differs.
+    np.testing.assert_array_equal(refit.oof_proba_, folds.oof_proba_)
+    assert refit.threshold_ == folds.threshold_
+    assert not np.allclose(refit.predict_proba(X), folds.predict_proba(X))
+    with pytest.raises(ValueError, match="Unknown final_model 'bag'; use one of"):
+        ImbalancedPipeline("logreg", final_model="bag").fit(X, y)
+
+
 def test_folds_must_partition_the_rows_in_each_repetition():
     X, y = small_imbalanced()
     folds = list(StratifiedKFold(3, shuffle=True, random_state=1).split(X, y))

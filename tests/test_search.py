@@ -241,6 +241,40 @@ def test_ensemble_gate(quiet, monkeypatch):
                                    always.cv_results_["mean_test_score"])
 
 
+def test_refit_takes_the_fold_models_the_search_held(quiet, monkeypatch):
+    # Below 4,000 rows the chosen trial's fold models predict; the search
+    # held them, so its refit fits nothing at all.
+    import imbtune.pipeline
+
+    def no_fit(*args, **kwargs):
+        raise AssertionError("the refit fitted a model")
+
+    X, y = small_imbalanced(n=400, minority=40, seed=1)
+    kwargs = dict(n_trials=6, classifiers=["logreg", "lightgbm"], cv=3, random_state=0,
+                  ensemble_size=1)
+    with monkeypatch.context() as patch:
+        patch.setattr(imbtune.pipeline, "fit_fold_models", no_fit)
+        patch.setattr(imbtune.pipeline, "fit_final_model", no_fit)
+        search = ImbalancedSearchCV(**kwargs).fit(X, y)
+    best = search.best_estimator_
+    assert best.model_ is None and len(best.fold_models_) == 3 * search.n_repeats_
+    for k, ((encoder, model), (_, valid)) in enumerate(
+        zip(best.fold_models_, list(best.cv.split(X, y)), strict=True)
+    ):
+        rows = (k // 3) * len(y) + valid
+        np.testing.assert_allclose(
+            model.predict_proba(encoder.transform(X.iloc[valid])), best.oof_proba_[rows]
+        )
+    # The same search refitting on all rows: the same trials and decision.
+    monkeypatch.setattr(ImbalancedSearchCV, "_final_model", "refit")
+    refit = ImbalancedSearchCV(**kwargs).fit(X, y)
+    assert refit.best_estimator_.fold_models_ is None
+    assert refit.best_estimator_.model_ is not None
+    assert refit.best_estimator_.threshold_ == best.threshold_
+    pd.testing.assert_series_equal(search.cv_results_["mean_test_score"],
+                                   refit.cv_results_["mean_test_score"])
+
+
 class _ThreadsSeen(ClassifierMixin, BaseEstimator):
     """Logistic regression that records, one file per fit in ``log_dir``, its
     process and the BLAS and OpenMP thread counts the fit runs under (files,
