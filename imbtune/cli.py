@@ -66,6 +66,11 @@ def summarize_search(search, X_test, y_test, out=None):
         print(f"{prefix}resampler    {resampler} ({resampler_params})", file=out)
         print(f"{prefix}classifier   {classifier} ({classifier_params})", file=out)
         print(f"{prefix}cost weight  {member.cost_weight:.2f} (0 = none, 1 = balanced)", file=out)
+        model = (
+            f"its {len(member.fold_models_)} fold models, averaged" if member.fold_models_
+            else "refitted on all rows"
+        )
+        print(f"{prefix}model        {model}", file=out)
     print(f"  calibration  {best.calibration}", file=out)
     if hasattr(best, "threshold_"):
         print(

@@ -58,4 +58,8 @@ def test_summary_of_an_ensemble_names_its_trials(thyroid_mixed, quiet):
     trials = ", ".join(f"{n} ({w:.0%})" for n, w in search.ensemble_weights_.items())
     assert f"an ensemble of trials {trials}" in text
     assert text.count("classifier   ") == len(search.ensemble_weights_)
+    # Under 4,000 rows each member predicts with its fold models (3 x 3).
+    assert text.count("model        its 9 fold models, averaged") == len(
+        search.ensemble_weights_
+    )
     assert f"{search.best_score_:.3f} +/-" in text
