@@ -314,15 +314,31 @@ def _threads_seen_spec(log_dir):
 
 
 @pytest.mark.parametrize("n_jobs", [1, 2])
-def test_trials_run_on_one_thread_each(breast_cancer, quiet, n_jobs, tmp_path):
+def test_trials_run_on_one_thread_each(breast_cancer, quiet, n_jobs, tmp_path,
+                                       monkeypatch):
     X, y = breast_cancer
     before = sorted((i["filepath"], i["num_threads"]) for i in threadpool_info())
     if all(n == 1 for _, n in before):
         pytest.skip("every thread pool already has one thread: nothing to limit")
-    ImbalancedSearchCV(n_trials=4, classifiers=[_threads_seen_spec(tmp_path)],
-                       resamplers=["none"], cv=3, n_repeats=1, n_jobs=n_jobs,
-                       ensemble_size=1, random_state=0).fit(X, y)
-    fits = _ThreadsSeen.fits(tmp_path)
+    kwargs = dict(n_trials=4, resamplers=["none"], cv=3, n_repeats=1, n_jobs=n_jobs,
+                  ensemble_size=1, random_state=0)
+    bag, refit = tmp_path / "bag", tmp_path / "refit"
+    bag.mkdir()
+    refit.mkdir()
+    ImbalancedSearchCV(classifiers=[_threads_seen_spec(bag)], **kwargs).fit(X, y)
+    fits = _ThreadsSeen.fits(bag)
+    # 569 rows: the chosen trial's fold models predict. Trials in threads
+    # leave them in this process (4 trials x 3 folds, nothing more); worker
+    # processes do not, so this process fits the three again, unlimited.
+    assert len(fits) == (12 if n_jobs == 1 else 15)
+    assert all(n == 1 for fit in fits[:12] for _, n in fit["threads"])
+    if n_jobs > 1:
+        assert all(fit["pid"] == os.getpid() for fit in fits[12:])
+        assert all(any(n > 1 for _, n in fit["threads"]) for fit in fits[12:])
+    # With a refit on all rows:
+    monkeypatch.setattr(ImbalancedSearchCV, "_final_model", "refit")
+    ImbalancedSearchCV(classifiers=[_threads_seen_spec(refit)], **kwargs).fit(X, y)
+    fits = _ThreadsSeen.fits(refit)
     # 4 trials x 3 folds, in the trials' threads (or worker processes), then
     # the refit, in this process
     assert len(fits) == 13
@@ -509,7 +525,18 @@ def test_ensemble_members_are_trials_whose_refit_fits_the_timeout(
                   classifiers=["lightgbm", "extra_trees", "logreg"])
     free = ImbalancedSearchCV(**kwargs).fit(X, y)
     assert len(free.ensemble_weights_) > 1  # with time to spare, an ensemble wins
-    # No time left after the search: only the best trial's refit is done.
+    # No time left after the search: the members can only be trials whose
+    # fold models the search holds (its four best), which cost no fit.
+    with monkeypatch.context() as patch:
+        patch.setattr(search_module._Budget, "remaining", lambda self: 0.0)
+        hurried = ImbalancedSearchCV(**kwargs).fit(X, y)
+    ranked = free.cv_results_.sort_values(["mean_test_score", "trial"],
+                                          ascending=[False, True])["trial"]
+    assert set(hurried.ensemble_weights_) <= set(ranked[:4])
+    assert len(hurried.ensemble_weights_) > 1  # here still an ensemble
+    assert hurried.best_params_ == free.best_params_
+    # With a refit on all rows and no time left, only the best trial's refit.
+    monkeypatch.setattr(ImbalancedSearchCV, "_final_model", "refit")
     monkeypatch.setattr(search_module._Budget, "remaining", lambda self: 0.0)
     hurried = ImbalancedSearchCV(**kwargs).fit(X, y)
     assert isinstance(hurried.best_estimator_, ImbalancedPipeline)
@@ -587,11 +614,12 @@ def test_parallel_trials(breast_cancer, quiet, tmp_path):
     search = ImbalancedSearchCV(n_trials=6, n_jobs=2, classifiers=[spec], resamplers=["none"],
                                 cv=3, n_repeats=1, warm_start=False, random_state=0).fit(X, y)
     fits = _ThreadsSeen.fits(tmp_path)
-    # the trials' fits ran in two other processes; this one only refits (one
-    # pipeline, or each member when an ensemble wins, which the trials that
-    # two workers draw can make happen)
+    # the trials' fits ran in two other processes; this one only fits the
+    # final models: the three fold models of one pipeline, or of each member
+    # when an ensemble wins, which the trials that two workers draw can make
+    # happen (569 rows: the fold models predict, and the workers kept theirs)
     assert len({fit["pid"] for fit in fits} - {os.getpid()}) == 2
-    assert sum(fit["pid"] == os.getpid() for fit in fits) == len(search.ensemble_weights_)
+    assert sum(fit["pid"] == os.getpid() for fit in fits) == 3 * len(search.ensemble_weights_)
     assert search.cv_results_["param_threads_seen__C"].nunique() == 6
 
 
