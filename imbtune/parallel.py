@@ -120,7 +120,10 @@ def _work(search, build, storage_path, worker, n_workers, n_trials, end_time):
             )
     finally:
         optuna.logging.set_verbosity(previous)
-    return top.candidates(), set(problem.notes)
+    # The fold models the worker holds travel back with its best trials, so
+    # that the parent's final model needs no fit (see ImbalancedPipeline's
+    # final_model).
+    return top.candidates(), set(problem.notes), {n: top.models(n) for n in top.held()}
 
 
 def _finished_since(study, logged, best, log):
@@ -226,7 +229,7 @@ def run_in_processes(search, build, n_workers, n_trials, timeout, seed, enqueue,
         for params in enqueue:
             study.enqueue_trial(params, skip_if_exists=True)
         progress = _Progress(bar, log, n_trials, timeout)
-        tops, notes, lost, failed = [], set(), [], []
+        tops, notes, models, lost, failed = [], set(), {}, [], []
         restarts = 0
         for round_ in range(_MAX_RESTARTS + 1):
             shares = _remaining_shares(study, n_trials, n_workers, end_time)
@@ -251,6 +254,7 @@ def run_in_processes(search, build, n_workers, n_trials, timeout, seed, enqueue,
                 else:
                     tops.extend(result[0])
                     notes |= result[1]
+                    models.update(result[2])
             if not round_lost:
                 break
             lost += round_lost
@@ -263,7 +267,7 @@ def run_in_processes(search, build, n_workers, n_trials, timeout, seed, enqueue,
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     tops.sort(key=lambda e: e[:2], reverse=True)
-    return study, tops, notes
+    return study, tops, notes, models
 
 
 def _in_memory(storage, sampler, pruner):

@@ -167,10 +167,13 @@ class _TopTrials:
                 self._models[number] = models
         self.merge([(score, -number, number, oof, fit_time, family)])
 
-    def merge(self, entries):
-        """Add entries (another process's, say) and keep what ``size`` and
+    def merge(self, entries, models=None):
+        """Add entries (another process's, say, with the fold models it held:
+        ``models``, trial number -> models) and keep what ``size`` and
         ``per_family`` allow."""
         with self._lock:
+            if models and self.keep_models:
+                self._models.update(models)
             entries = sorted(self.entries + list(entries), key=lambda e: e[:2], reverse=True)
             seen = collections.Counter()
             kept = []
@@ -770,23 +773,26 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
             # experimental by Optuna; they are what a conditional space needs.
             warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
             if in_processes:
+                keep_models = top.keep_models  # an int: the closure goes to workers
+
                 def build():  # a worker's own copy of the problem (runs there)
                     return (
                         Problem(frame, y_encoded, folds, metric, pos, seed, n_threads=1),
                         space, calibrations,
                         lambda timeout: _Budget(timeout, folds, len(y_encoded), bag),
-                        _TopTrials(_ENSEMBLE_CANDIDATES, _FAMILY_CANDIDATES),
+                        _TopTrials(_ENSEMBLE_CANDIDATES, _FAMILY_CANDIDATES,
+                                   keep_models=keep_models),
                     )
 
                 left = None if self.timeout is None else budget.remaining()
-                study, entries, notes = run_in_processes(
+                study, entries, notes, models = run_in_processes(
                     unfitted, build, n_parallel, self.n_trials, left, seed, portfolio,
                     self._make_sampler,
                     lambda: self._make_pruner(len(folds), problem.n_repeats),
                     bar=bar, log=log_trials,
                     keep=lambda st: self._keep_interrupted(st, len(folds), len(classes)),
                 )
-                top.merge(entries)
+                top.merge(entries, models)
                 problem.notes |= notes
             else:
                 study = optuna.create_study(
