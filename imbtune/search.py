@@ -61,7 +61,6 @@ _FAMILY_CANDIDATES = 5  # and best trials of each classifier (tie_break, ensembl
 _REFIT_RESERVE_TRIALS = 4  # refit time is reserved for this many of the best trials
 
 
-_SMALL_TABLE_ROWS = SMALL_TABLE_ROWS
 _SMALL_TABLE_REPEATS = 3
 
 
@@ -87,7 +86,7 @@ def auto_repeats(n_rows):
     >>> auto_repeats(576), auto_repeats(2829), auto_repeats(8387)
     (3, 3, 1)
     """
-    return _SMALL_TABLE_REPEATS if n_rows < _SMALL_TABLE_ROWS else 1
+    return _SMALL_TABLE_REPEATS if n_rows < SMALL_TABLE_ROWS else 1
 
 
 def trial_params(trial):
