@@ -382,7 +382,11 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         rule is then fitted as for any trial. The candidates are the trials
         whose out-of-fold probabilities the search keeps: the 20 best and
         the 5 best of each classifier, so that a search crowded by one
-        classifier does not hide the others' near-best trials. ``best_index_``,
+        classifier does not hide the others' near-best trials. With a
+        ``timeout``, a candidate whose final model would need fitting after
+        the search (its fold models not held, or a refit on all rows other
+        than the best trial's, for which time is kept) must fit in the time
+        left, so that the pick never makes ``fit`` overrun. ``best_index_``,
         ``best_params_`` and ``best_score_`` are that trial's
         (``rank_test_score`` still ranks the trials by score, so the chosen
         trial's rank may be above 1). A scoring that reads probabilities is
@@ -825,7 +829,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         self.cv_results_ = self._results_frame(study, len(folds), len(classes))
         self._raise_if_nothing_completed(study)
         self._warn_failures(study)
-        best_trial = self._chosen_trial(study, problem, top)
+        best_trial = self._chosen_trial(study, problem, top, budget)
         self.best_index_ = int(
             np.flatnonzero(self.cv_results_["trial"].to_numpy() == best_trial.number)[0]
         )
@@ -910,11 +914,13 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
             final_model=self._final_model,
         )
 
-    def _chosen_trial(self, study, problem, top):
+    def _chosen_trial(self, study, problem, top, budget):
         """The study's best trial, or with ``tie_break`` and a label scoring,
         the trial of best out-of-fold PR-AUC among those within one standard
         error of the best (only trials whose OOF probabilities this process
-        holds are candidates)."""
+        holds are candidates, and, with a ``timeout``, only those whose final
+        model can be fitted in the time left, so that tie_break never makes
+        ``fit`` overrun it)."""
         best_trial = study.best_trial
         if not self.tie_break or not problem.metric.needs_labels:
             return best_trial
@@ -923,7 +929,13 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         if len(folds) < 2 or best_trial.number not in {e[2] for e in entries}:
             return best_trial
         margin = float(np.std(folds, ddof=1) / np.sqrt(len(folds)))
-        near = [e for e in entries if e[0] >= best_trial.value - margin]
+        held = top.held()
+        left = budget.remaining()
+        near = [
+            e for e in entries
+            if e[0] >= best_trial.value - margin
+            and (e[2] in (best_trial.number, *held) or budget.refit_estimate(e[4]) <= left)
+        ]
         if len(near) < 2:
             return best_trial
         # One round of greedy selection is a pick by the metric alone; ties go

@@ -160,6 +160,34 @@ def test_tie_break_picks_near_best_trial_of_best_pr_auc(quiet):
     assert tied.best_index_ == plain.best_index_
 
 
+def test_tie_break_picks_only_a_trial_whose_final_model_fits_the_timeout(
+    quiet, monkeypatch
+):
+    # With no time left after the search, tie_break picks only among trials
+    # whose final model costs no fit (their fold models held) or the best
+    # trial (whose refit time was reserved): never a fit that overruns.
+    X, y = small_imbalanced(n=400, minority=40, seed=1)
+    kwargs = dict(n_trials=12, ensemble_size=1, classifiers=["logreg", "lightgbm"], cv=3,
+                  random_state=0, scoring="macro_f1")
+    plain = ImbalancedSearchCV(tie_break=False, **kwargs).fit(X, y)
+    free = ImbalancedSearchCV(**kwargs).fit(X, y)
+    assert free.best_index_ != plain.best_index_  # tie_break moves the pick here
+    monkeypatch.setattr(search_module._Budget, "remaining", lambda self: 0.0)
+    # the pick is among the four trials held: it stays
+    hurried = ImbalancedSearchCV(**kwargs).fit(X, y)
+    assert hurried.best_index_ == free.best_index_
+    # one trial held (the best): the pick would need its fold models fitted
+    with monkeypatch.context() as patch:
+        patch.setattr(search_module, "_REFIT_RESERVE_TRIALS", 1)
+        one_held = ImbalancedSearchCV(**kwargs).fit(X, y)
+    assert one_held.best_index_ == plain.best_index_
+    assert one_held.best_params_ == plain.best_params_
+    # a refit on all rows: only the best trial's is reserved
+    monkeypatch.setattr(ImbalancedSearchCV, "_final_model", "refit")
+    refit = ImbalancedSearchCV(**kwargs).fit(X, y)
+    assert refit.best_index_ == plain.best_index_
+
+
 def test_top_trials_keep_the_best_of_each_classifier():
     top = search_module._TopTrials(size=3, per_family=2)
     # five logistic trials beat every forest
