@@ -871,6 +871,33 @@ def fmt_trials(value) -> str:
     return f"{value:.0f}" if value >= 10 else f"{value:.1f}".rstrip("0").rstrip(".")
 
 
+def budget_overruns(records, tuners) -> list[str]:
+    """Lines on how far each tuning run's fit went past its budget (the
+    largest excess per tuner, and the run it happened in)."""
+    worst = {}
+    for record in records:
+        seconds, budget = record.get("fit_seconds"), record.get("budget")
+        if record.get("status") != "ok" or seconds is None or not budget:
+            continue
+        if record["tuner"] in ("lgbm_default", "lgbm_tuned_threshold"):
+            continue  # fitted once, not tuned against the budget
+        excess = seconds - budget
+        if record["tuner"] not in worst or excess > worst[record["tuner"]][0]:
+            worst[record["tuner"]] = (excess, record)
+    if not worst:
+        return []
+    lines = ["## Fit time past the budget", "",
+             "The largest excess of a run's fit wall time over its budget, per tuner:", ""]
+    for tuner in [t for t in tuners if t in worst]:
+        excess, record = worst[tuner]
+        lines.append(
+            f"- `{tuner}`: {excess:+.1f} s ({record['dataset']}, "
+            f"{record['metric']}, seed {record['seed']})"
+        )
+    lines.append("")
+    return lines
+
+
 def markdown_report(table, records, args, skipped) -> str:
     import pandas as pd
 
@@ -956,6 +983,7 @@ def markdown_report(table, records, args, skipped) -> str:
         for times in time_rows:
             lines.append("| " + " | ".join(times) + " |")
         lines.append("")
+    lines += budget_overruns(records, tuners)
     if skipped:
         lines += ["## Skipped tuners", ""]
         for tuner, reason in skipped.items():
