@@ -210,7 +210,7 @@ class ThresholdRule:
         n_neg = len(y) - n_pos
         fn = n_pos - tp
         tn = n_neg - fp
-        scores = self.metric.threshold_curve(tp, fp, tn, fn)
+        scores = self.metric.threshold_curve(tp, fp, tn, fn, pos=self.pos)
         if scores is None:
             # Scored at a subset of the cuts only: nothing to average over.
             scores = self._scores_by_calls(p, y, values)
@@ -284,9 +284,9 @@ class ClassWeightRule:
         n_classes = proba.shape[1]
         log_p = np.log(np.clip(proba, _EPS, None))
         w = np.zeros(n_classes)
-        # A metric with a vectorised binary curve is cheap to call; a user's
-        # scorer may not be, so it gets a coarser grid.
-        cheap = self.metric.threshold_curve(*np.zeros((4, 1))) is not None
+        # imbtune's own metrics are cheap to call; a scorer may not be (its
+        # input validation alone takes milliseconds), so it gets a coarser grid.
+        cheap = self.metric.cheap_labels
         grid = np.linspace(-3.0, 3.0, 25 if cheap else 9)
 
         def score(weights):

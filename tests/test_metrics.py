@@ -1,5 +1,7 @@
 """imbtune.metrics: the public functions, the internal Metric objects, scorers."""
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import assume, given, settings
@@ -10,9 +12,11 @@ from sklearn.metrics import (
     average_precision_score,
     balanced_accuracy_score,
     f1_score,
+    get_scorer_names,
 )
 from sklearn.model_selection import cross_val_score
 
+from imbtune import metrics as metrics_module
 from imbtune.metrics import (
     _average_precision,
     balanced_accuracy,
@@ -71,6 +75,42 @@ def test_threshold_curve_equals_score_labels(pairs, name):
     if tp + fn == 0 or tn + fp == 0:
         return  # a threshold is only ever fitted on rows holding both classes
     assert curve[0] == pytest.approx(metric.score_labels(y, y_pred, 2))
+
+
+SCORER_CURVES = sorted(metrics_module._SCORER_CURVES)
+
+
+@pytest.mark.parametrize("name", SCORER_CURVES)
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 1), st.integers(0, 1)), min_size=2, max_size=60),
+    st.integers(0, 1),
+)
+def test_scorer_curves_equal_the_scorers(name, pairs, pos):
+    """A scikit-learn scorer's binary curve gives what the scorer gives, with
+    the rule's counts taken for either class as the positive one."""
+    y = np.array([p[0] for p in pairs])
+    y_pred = np.array([p[1] for p in pairs])
+    assume(0 < y.sum() < len(y))  # a threshold is fitted on rows of both classes
+    metric = get_metric(name)
+    is_pos, said_pos = y == pos, y_pred == pos
+    counts = [np.array([np.sum(a & b)]) for a, b in (
+        (is_pos, said_pos), (~is_pos, said_pos), (~is_pos, ~said_pos), (is_pos, ~said_pos)
+    )]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # scikit-learn's zero-division warnings
+        expected = metric.score_labels(y, y_pred, 2)
+    assert metric.threshold_curve(*counts, pos=pos)[0] == pytest.approx(expected, abs=1e-12)
+
+
+def test_scorer_curves_are_the_scorer_names_that_have_one():
+    assert {"f1", "f1_macro", "precision", "recall_weighted", "jaccard_micro",
+            "matthews_corrcoef", "accuracy"} <= set(SCORER_CURVES)
+    assert set(SCORER_CURVES) <= set(get_scorer_names())
+    # a scorer without a curve, and a user's callable, are scored call by call
+    assert get_metric("neg_log_loss").threshold_curve(*np.ones((4, 1))) is None
+    assert get_metric(lambda est, X, y: 0.0).threshold_curve(*np.ones((4, 1))) is None
+    assert not get_metric("f1").cheap_labels and get_metric("macro_f1").cheap_labels
 
 
 def test_get_metric_names_scorers_and_callables():

@@ -1,0 +1,121 @@
+#!/usr/bin/env python
+"""A scikit-learn scorer name solved as a curve, against the same scorer called.
+
+``ImbalancedSearchCV(scoring="f1")`` (a scikit-learn scorer name with a
+binary curve in ``imbtune.metrics``) chooses each threshold in one vectorised
+pass over the cuts. Passing the very same scorer as a callable,
+``scoring=sklearn.metrics.get_scorer("f1")``, takes the path every user
+callable takes: the scorer is called at 64 cuts per threshold, each call
+validating its input. For each dataset (compare.py's 75/25 split of the seed)
+and scorer name, both searches run ``--trials`` trials with the same seed;
+the table gives their wall time per trial, their ``best_score_`` and the
+held-out score of the refitted model (by the same scorer). Writes
+``results/scorer_speed.md``::
+
+    IMBTUNE_DATA_DIR=../shared/datasets python benchmarks/scorer_speed.py \\
+        breast_cancer pima_diabetes german_credit
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import get_scorer
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import compare  # noqa: E402  (load_split, library_versions)
+
+from imbtune import ImbalancedSearchCV  # noqa: E402
+
+
+def run(X_train, y_train, X_test, y_test, scoring, scorer, trials, seed):
+    search = ImbalancedSearchCV(scoring=scoring, n_trials=trials, random_state=seed)
+    start = time.perf_counter()
+    search.fit(X_train, y_train)
+    seconds = time.perf_counter() - start
+    return {
+        "seconds_per_trial": seconds / len(search.cv_results_),
+        "best_score": float(search.best_score_),
+        "held_out": float(scorer(search, X_test, y_test)),
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("datasets", nargs="+")
+    parser.add_argument("--scorers", nargs="+",
+                        default=["f1", "matthews_corrcoef"])
+    parser.add_argument("--trials", type=int, default=4)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path, default=HERE / "results" / "scorer_speed.md")
+    args = parser.parse_args(argv)
+    warnings.filterwarnings("ignore")
+    rows = []
+    for dataset in args.datasets:
+        X_train, X_test, y_train, y_test = compare.load_split(dataset, args.seed)
+        for name in args.scorers:
+            scorer = get_scorer(name)
+            curve = run(X_train, y_train, X_test, y_test, name, scorer, args.trials, args.seed)
+            calls = run(X_train, y_train, X_test, y_test, scorer, scorer, args.trials,
+                        args.seed)
+            rows.append((dataset, len(y_train), name, curve, calls))
+            print(f"{dataset} {name}: {curve['seconds_per_trial']:.1f} s per trial "
+                  f"against {calls['seconds_per_trial']:.1f} s", flush=True)
+    lines = [
+        "# A scikit-learn scorer name solved as a curve, against the same scorer called",
+        "",
+        f"`ImbalancedSearchCV(scoring=name, n_trials={args.trials}, "
+        f"random_state={args.seed})` (the threshold chosen on the scorer's binary curve "
+        "in one pass) against the same search with `scoring=get_scorer(name)` (a "
+        "callable: the scorer called at 64 cuts per threshold); compare.py's 75/25 "
+        f"split of seed {args.seed}, one core. Wall time of `fit` per trial, "
+        "`best_score_`, and the held-out score of the refitted model by the same "
+        "scorer.",
+        "",
+        "| dataset | training rows | scorer | s per trial, curve | s per trial, calls "
+        "| speed-up | best_score_, curve | best_score_, calls | held-out, curve "
+        "| held-out, calls |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for dataset, n, name, curve, calls in rows:
+        lines.append(
+            f"| {dataset} | {n} | {name} | {curve['seconds_per_trial']:.2f} | "
+            f"{calls['seconds_per_trial']:.2f} | "
+            f"{calls['seconds_per_trial'] / curve['seconds_per_trial']:.1f}x | "
+            f"{curve['best_score']:.4f} | {calls['best_score']:.4f} | "
+            f"{curve['held_out']:.4f} | {calls['held_out']:.4f} |"
+        )
+    ratios = [calls["seconds_per_trial"] / curve["seconds_per_trial"]
+              for *_, curve, calls in rows]
+    held = [r[3]["held_out"] - r[4]["held_out"] for r in rows]
+    lines += [
+        "",
+        f"Median speed-up {np.median(ratios):.1f}x (from {min(ratios):.1f}x to "
+        f"{max(ratios):.1f}x); held-out score, curve minus calls: mean "
+        f"{np.mean(held):+.4f} over {len(held)} cases "
+        f"({sum(d > 0 for d in held)} up, {sum(d < 0 for d in held)} down).",
+        "",
+        "Command:",
+        "",
+        "    " + shlex.join(["python", "benchmarks/scorer_speed.py",
+                             *(sys.argv[1:] if argv is None else argv)]),
+        "",
+        "Versions: " + ", ".join(f"{k} {v}" for k, v in compare.library_versions().items()
+                                 if v) + ".",
+        "",
+    ]
+    args.out.write_text("\n".join(lines))
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
