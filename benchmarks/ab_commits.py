@@ -116,6 +116,25 @@ def experiment(args, records):
     )
 
 
+def budget_lines(records):
+    """How far each revision's fits went past their budget (``timeout``):
+    the mean and largest excess, and the runs more than 2 s past."""
+    lines = ["## Fit time past the budget", ""]
+    for label in ("base", "new"):
+        runs = [r for r in records if r["revision"] == label and r.get("fit_seconds")]
+        if not runs:
+            continue
+        excess = sorted(r["fit_seconds"] - r["budget"] for r in runs)
+        worst = max(runs, key=lambda r: r["fit_seconds"] - r["budget"])
+        late = sum(e > 2.0 for e in excess)
+        lines.append(
+            f"- {label} ({worst['commit']}): mean {sum(excess) / len(excess):+.1f} s, "
+            f"largest {excess[-1]:+.1f} s ({worst['dataset']}, {worst['metric']}, "
+            f"seed {worst['seed']}); {late} of {len(runs)} runs more than 2 s past"
+        )
+    return [*lines, ""]
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("datasets", nargs="*")
@@ -146,7 +165,8 @@ def main(argv=None):
         raw.parent.mkdir(parents=True, exist_ok=True)
         raw.write_text("".join(json.dumps(r) + "\n" for r in records))
     exp = experiment(args, records)
-    exp.summary.write_text(paired.summarize(exp, records, ["base", "new"]))
+    text = paired.summarize(exp, records, ["base", "new"])
+    exp.summary.write_text(text.rstrip("\n") + "\n\n" + "\n".join(budget_lines(records)))
     print(f"wrote {exp.summary}")
 
 
