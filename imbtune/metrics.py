@@ -273,10 +273,9 @@ def _matthews(tp, fp, tn, fn):
     return _safe_div(tp * tn - fp * fn, np.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn)))
 
 
+# ("balanced_accuracy" is imbtune's own metric, which get_metric takes first.)
 _SCORER_CURVES = {
     "accuracy": _accuracy,
-    "balanced_accuracy": lambda tp, fp, tn, fn: (_recall(tp, fp, tn, fn)
-                                                 + _recall(tn, fn, tp, fp)) / 2,
     "matthews_corrcoef": _matthews,
     "jaccard_micro": _micro_jaccard,
 }
