@@ -225,11 +225,17 @@ class _Budget:
         ``fit_time`` in all, with a margin."""
         return 1.3 * fit_time / self.fold_rows
 
+    def final_cost(self, entry, held):
+        """Expected seconds to build the final model of a kept trial
+        (``entry``, see :class:`_TopTrials`): none if its fold models are
+        ``held``, else its refit."""
+        return 0.0 if entry[2] in held else self.refit_estimate(entry[4])
+
     def update(self, top, held=frozenset()):
         # Time is kept for the best few trials' refits (none for those whose
         # fold models are held); the ensemble is then chosen among the
         # trials whose refits fit in what is left.
-        self.reserve = sum(self.refit_estimate(e[4]) for e in top if e[2] not in held)
+        self.reserve = sum(self.final_cost(e, held) for e in top)
 
     def remaining(self):
         """Seconds left until ``timeout`` (infinite without one)."""
@@ -941,7 +947,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         near = [
             e for e in entries
             if e[0] >= best_trial.value - margin
-            and (e[2] in (best_trial.number, *held) or budget.refit_estimate(e[4]) <= left)
+            and (e[2] == best_trial.number or budget.final_cost(e, held) <= left)
         ]
         if len(near) < 2:
             return best_trial
@@ -972,19 +978,16 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         else:  # not run in this process (a resumed study)
             oof = out_of_fold(problem, config, notes=problem.notes)
         held = top.held()
-
-        def cost(entry):
-            return 0.0 if entry[2] in held else budget.refit_estimate(entry[4])
-
         left = budget.remaining() - (
-            cost(entries[best_trial.number]) if best_trial.number in entries else 0.0
+            budget.final_cost(entries[best_trial.number], held)
+            if best_trial.number in entries else 0.0
         )
         members = []
         pool = top.candidates() if self._ensemble_pool == "candidates" else top.best()
         for entry in pool:
             if entry[2] == best_trial.number:
                 continue
-            cost_ = cost(entry)
+            cost_ = budget.final_cost(entry, held)
             if cost_ <= left:  # a costlier trial is passed over, not the rest
                 members.append(entry)
                 left -= cost_
