@@ -62,6 +62,13 @@ def as_frame(X, *, estimator_name: str) -> pd.DataFrame:
         )
         frame = pd.DataFrame(array, columns=[f"x{j}" for j in range(array.shape[1])])
 
+    duplicated = frame.columns[frame.columns.duplicated()].unique().tolist()
+    if duplicated:
+        raise ValueError(
+            f"X has duplicate column names {duplicated}; {estimator_name} needs one "
+            "column per name. Rename or drop the repeats (for example "
+            "X.loc[:, ~X.columns.duplicated()])."
+        )
     columns = {}
     for j, name in enumerate(frame.columns):
         column = frame.iloc[:, j]

@@ -69,6 +69,15 @@ def n_threads_for(n_jobs):
     """Threads for ``n_jobs`` in scikit-learn's convention (None = 1, -1 = all)."""
     if n_jobs is None:
         return 1
+    if (
+        not isinstance(n_jobs, numbers.Integral)
+        or isinstance(n_jobs, bool | np.bool_)
+        or n_jobs == 0
+    ):
+        raise ValueError(
+            "n_jobs must be None, a positive int or a negative one (-1 = one per "
+            f"core); got {n_jobs!r}."
+        )
     cpus = os.cpu_count() or 1
     if n_jobs < 0:
         return max(1, cpus + 1 + n_jobs)
@@ -505,7 +514,12 @@ class ImbalancedPipeline(_DecisionClassifier):
 
     def _check_params(self):
         self._check_decision_params()
-        if not (0.0 <= float(self.cost_weight) <= 1.0):
+        weight = self.cost_weight
+        if not (
+            isinstance(weight, numbers.Real)
+            and not isinstance(weight, bool | np.bool_)
+            and 0.0 <= weight <= 1.0
+        ):
             raise ValueError(
                 f"cost_weight must be in [0, 1] (0 = unweighted, 1 = balanced); "
                 f"got {self.cost_weight!r}."

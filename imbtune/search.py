@@ -64,6 +64,11 @@ _REFIT_RESERVE_TRIALS = 4  # refit time is reserved for this many of the best tr
 _SMALL_TABLE_REPEATS = 3
 
 
+def _is_int(value):
+    """An int that is not a bool (numpy ints included)."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_)
+
+
 def auto_repeats(n_rows):
     """Repetitions of K-fold that ``n_repeats="auto"`` gives ``n_rows`` rows.
 
@@ -584,7 +589,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
                 "never stop."
             )
         if self.n_trials is not None and (
-            not isinstance(self.n_trials, int | np.integer) or self.n_trials < 1
+            not _is_int(self.n_trials) or self.n_trials < 1
         ):
             raise ValueError(f"n_trials must be a positive int or None; got {self.n_trials!r}.")
         if self.timeout is not None and not (
@@ -609,8 +614,20 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
             raise ValueError(
                 f"select_rounds must be True or False; got {self.select_rounds!r}."
             )
-        if not isinstance(self.tie_break, bool | np.bool_):
-            raise ValueError(f"tie_break must be True or False; got {self.tie_break!r}.")
+        for name in ("tie_break", "cost_weighting", "warm_start", "refit"):
+            value = getattr(self, name)
+            if not isinstance(value, bool | np.bool_):
+                raise ValueError(f"{name} must be True or False; got {value!r}.")
+        if not _is_int(self.ensemble_size) or self.ensemble_size < 1:
+            raise ValueError(
+                "ensemble_size must be a positive int (1 keeps the best single "
+                f"pipeline); got {self.ensemble_size!r}."
+            )
+        n_threads_for(self.n_jobs)  # raises for a value that means no count
+        if not _is_int(self.verbose) or self.verbose < 0:
+            raise ValueError(
+                f"verbose must be 0, 1 or 2 (a non-negative int); got {self.verbose!r}."
+            )
         self._check_sampler()
         calibrations = list(self.calibrations)
         unknown = [c for c in calibrations if c not in CALIBRATIONS]

@@ -131,6 +131,12 @@ def test_bad_parameters_and_inputs():
         ImbalancedPipeline(calibration="platt").fit(X, y)
     with pytest.raises(ValueError, match=r"cost_weight must be in \[0, 1\]"):
         ImbalancedPipeline(cost_weight=2).fit(X, y)
+    with pytest.raises(ValueError, match=r"cost_weight must be in \[0, 1\].*got 'half'"):
+        ImbalancedPipeline(cost_weight="half").fit(X, y)
+    with pytest.raises(ValueError, match="n_jobs must be None, a positive int"):
+        ImbalancedPipeline(n_jobs=0).fit(X, y)
+    with pytest.raises(ValueError, match=r"duplicate column names \['f1'\]"):
+        ImbalancedPipeline().fit(X.rename(columns={"f0": "f1"}), y)
     with pytest.raises(ValueError, match="Unknown resampler 'smote2'"):
         ImbalancedPipeline(resampler="smote2").fit(X, y)
     with pytest.raises(ValueError, match="Unknown scoring 'f2'"):

@@ -907,9 +907,11 @@ def _search(**kwargs):
         (lambda X, y: (X.iloc[:0], y[:0]), ValueError, "0 sample"),
         (lambda X, y: (X, np.r_[np.zeros(len(y) - 2), np.ones(2)]), InsufficientMinorityError,
          "has 2 row"),
+        (lambda X, y: (X.set_axis(["f0"] * X.shape[1], axis=1), y), ValueError,
+         r"duplicate column names \['f0'\]"),
     ],
     ids=["one-class", "nan-y", "length", "continuous", "multilabel", "inf", "sparse",
-         "datetime", "empty", "fewer-minority-than-folds"],
+         "datetime", "empty", "fewer-minority-than-folds", "duplicate-columns"],
 )
 def test_bad_data(make, error, match):
     X, y = small_imbalanced()
@@ -938,6 +940,15 @@ def test_bad_data(make, error, match):
         (dict(n_repeats="many"), "n_repeats must be 'auto' or a positive int"),
         (dict(select_rounds="yes"), "select_rounds must be True or False"),
         (dict(tie_break="pr_auc"), "tie_break must be True or False"),
+        (dict(cost_weighting="yes"), "cost_weighting must be True or False"),
+        (dict(warm_start=None), "warm_start must be True or False"),
+        (dict(refit="pr_auc"), "refit must be True or False"),
+        (dict(n_trials=True), "n_trials must be a positive int"),
+        (dict(ensemble_size=0), "ensemble_size must be a positive int"),
+        (dict(ensemble_size=2.5), "ensemble_size must be a positive int"),
+        (dict(n_jobs=0), "n_jobs must be None, a positive int"),
+        (dict(n_jobs="all"), "n_jobs must be None, a positive int"),
+        (dict(verbose=-1), "verbose must be 0, 1 or 2"),
         (dict(cv=StratifiedKFold(3), n_repeats=2), "only applies to an int cv"),
     ],
 )
