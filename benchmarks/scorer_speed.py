@@ -1,19 +1,20 @@
 #!/usr/bin/env python
-"""A scikit-learn scorer name solved as a curve, against the same scorer called.
+"""A scikit-learn scorer solved as a curve, against the same scorer called.
 
-``ImbalancedSearchCV(scoring="f1")`` (a scikit-learn scorer name with a
-binary curve in ``imbtune.metrics``) chooses each threshold in one vectorised
-pass over the cuts. Passing the very same scorer as a callable,
-``scoring=sklearn.metrics.get_scorer("f1")``, takes the path every user
-callable takes: the scorer is called at 64 cuts per threshold, each call
-validating its input. For each dataset (compare.py's 75/25 split of the seed)
-and scorer name, both searches run ``--trials`` trials with the same seed;
+``ImbalancedSearchCV(scoring="f1")``, or a scorer made by ``make_scorer``
+such as ``make_scorer(fbeta_score, beta=2)`` (``"f2"`` here), has a binary
+curve (``imbtune.metrics.scorer_curve``) and chooses each threshold in one
+vectorised pass over the cuts. Wrapping the very same scorer in a plain
+function, ``lambda est, X, y: scorer(est, X, y)``, takes the path every
+other callable takes: the scorer is called at 64 cuts per threshold, each
+call validating its input. For each dataset (compare.py's 75/25 split of the
+seed) and scorer, both searches run ``--trials`` trials with the same seed;
 the table gives their wall time per trial, their ``best_score_`` and the
 held-out score of the refitted model (by the same scorer). Writes
 ``results/scorer_speed.md``::
 
     IMBTUNE_DATA_DIR=../shared/datasets python benchmarks/scorer_speed.py \\
-        breast_cancer pima_diabetes german_credit
+        breast_cancer pima_diabetes german_credit --scorers f1 matthews_corrcoef f2
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -28,13 +29,25 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from sklearn.metrics import get_scorer
+from sklearn.metrics import fbeta_score, get_scorer, make_scorer
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import compare  # noqa: E402  (load_split, library_versions)
 
 from imbtune import ImbalancedSearchCV  # noqa: E402
+
+# scorers made with make_scorer, by the name this script gives them
+MADE = {"f2": make_scorer(fbeta_score, beta=2)}
+
+
+def called(scorer):
+    """The scorer behind a plain function, which has no curve."""
+
+    def score(estimator, X, y):
+        return scorer(estimator, X, y)
+
+    return score
 
 
 def run(X_train, y_train, X_test, y_test, scoring, scorer, trials, seed):
@@ -63,20 +76,23 @@ def main(argv=None):
     for dataset in args.datasets:
         X_train, X_test, y_train, y_test = compare.load_split(dataset, args.seed)
         for name in args.scorers:
-            scorer = get_scorer(name)
-            curve = run(X_train, y_train, X_test, y_test, name, scorer, args.trials, args.seed)
-            calls = run(X_train, y_train, X_test, y_test, scorer, scorer, args.trials,
+            scorer = MADE.get(name) or get_scorer(name)
+            scoring = scorer if name in MADE else name
+            curve = run(X_train, y_train, X_test, y_test, scoring, scorer, args.trials,
                         args.seed)
+            calls = run(X_train, y_train, X_test, y_test, called(scorer), scorer,
+                        args.trials, args.seed)
             rows.append((dataset, len(y_train), name, curve, calls))
             print(f"{dataset} {name}: {curve['seconds_per_trial']:.1f} s per trial "
                   f"against {calls['seconds_per_trial']:.1f} s", flush=True)
     lines = [
-        "# A scikit-learn scorer name solved as a curve, against the same scorer called",
+        "# A scikit-learn scorer solved as a curve, against the same scorer called",
         "",
         f"`ImbalancedSearchCV(scoring=name, n_trials={args.trials}, "
         f"random_state={args.seed})` (the threshold chosen on the scorer's binary curve "
-        "in one pass) against the same search with `scoring=get_scorer(name)` (a "
-        "callable: the scorer called at 64 cuts per threshold); compare.py's 75/25 "
+        "in one pass; `f2` is `make_scorer(fbeta_score, beta=2)`, passed as the "
+        "scorer object) against the same search with the scorer wrapped in a plain "
+        "function (the scorer called at 64 cuts per threshold); compare.py's 75/25 "
         f"split of seed {args.seed}, one core. Wall time of `fit` per trial, "
         "`best_score_`, and the held-out score of the refitted model by the same "
         "scorer.",

@@ -14,7 +14,9 @@ numbers are available to ``cross_validate`` or ``GridSearchCV``.
 
 Inside imbtune a metric is a :class:`Metric`: it knows whether it scores
 labels or probabilities, and for labels it can score every candidate
-threshold of a binary problem in one vectorised pass.
+threshold of a binary problem in one vectorised pass; :func:`scorer_curve`
+gives that pass to the scikit-learn scorers that score labels through the
+binary confusion counts alone.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -22,6 +24,7 @@ threshold of a binary problem in one vectorised pass.
 from __future__ import annotations
 
 import numpy as np
+from sklearn import metrics as _sk_metrics
 from sklearn.metrics import (
     average_precision_score,
     balanced_accuracy_score,
@@ -41,6 +44,7 @@ __all__ = [
     "gmean",
     "macro_f1",
     "pr_auc",
+    "scorer_curve",
 ]
 
 
@@ -228,8 +232,13 @@ def _curve_gmean(tp, fp, tn, fn):
 # zero_division default scores an undefined ratio 0, as _safe_div does.
 
 
-def _f1(tp, fp, tn, fn):
-    return _safe_div(2 * tp, 2 * tp + fp + fn)
+def _fbeta(beta):
+    b2 = float(beta) ** 2
+
+    def curve(tp, fp, tn, fn):
+        return _safe_div((1 + b2) * tp, (1 + b2) * tp + b2 * fn + fp)
+
+    return curve
 
 
 def _precision(tp, fp, tn, fn):
@@ -273,20 +282,91 @@ def _matthews(tp, fp, tn, fn):
     return _safe_div(tp * tn - fp * fn, np.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn)))
 
 
-# ("balanced_accuracy" is imbtune's own metric, which get_metric takes first.)
-_SCORER_CURVES = {
-    "accuracy": _accuracy,
-    "matthews_corrcoef": _matthews,
-    "jaccard_micro": _micro_jaccard,
-}
-for _name, _per_class in (("f1", _f1), ("precision", _precision), ("recall", _recall),
-                          ("jaccard", _jaccard)):
-    _SCORER_CURVES[_name] = _per_class
-    _SCORER_CURVES[f"{_name}_macro"] = _averaged(_per_class, "macro")
-    _SCORER_CURVES[f"{_name}_weighted"] = _averaged(_per_class, "weighted")
-    if _name != "jaccard":  # one label per row: micro-averaging gives accuracy
-        _SCORER_CURVES[f"{_name}_micro"] = _accuracy
-del _name, _per_class
+def _per_class_curve(func, kwargs):
+    """Label 1's curve for a score function of the F / precision / recall /
+    Jaccard family, and the ``average`` it asks for; None if unsupported."""
+    if func is _sk_metrics.fbeta_score:
+        beta = kwargs.pop("beta", None)
+        if not isinstance(beta, int | float) or isinstance(beta, bool) or beta <= 0:
+            return None
+        return _fbeta(beta)
+    return {
+        _sk_metrics.f1_score: _fbeta(1),
+        _sk_metrics.precision_score: _precision,
+        _sk_metrics.recall_score: _recall,
+        _sk_metrics.jaccard_score: _jaccard,
+    }.get(func)
+
+
+def scorer_curve(scorer):
+    """A scikit-learn scorer of a binary problem as a curve over the counts.
+
+    Scorers made by ``sklearn.metrics.make_scorer`` (and so every scorer
+    name) of ``accuracy_score``, ``balanced_accuracy_score``,
+    ``matthews_corrcoef``, ``f1_score``, ``fbeta_score``,
+    ``precision_score``, ``recall_score`` or ``jaccard_score`` score
+    predicted labels through the binary confusion counts alone; for them
+    this returns ``curve(tp, fp, tn, fn)``, vectorised over arrays of
+    counts (label 1 as the positive class), equal to the scorer's value
+    (its sign included). Any other scorer or keyword (``labels``,
+    ``pos_label`` other than 1, a ``zero_division`` other than 0...) gives
+    None: such a scorer is called label by label.
+
+    Parameters
+    ----------
+    scorer : callable
+        ``scorer(estimator, X, y)``.
+
+    Returns
+    -------
+    curve : callable or None
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.metrics import fbeta_score, make_scorer
+    >>> from imbtune.metrics import scorer_curve
+    >>> f2 = scorer_curve(make_scorer(fbeta_score, beta=2))
+    >>> float(f2(np.array(3), np.array(1), np.array(10), np.array(2)))  # tp fp tn fn
+    0.625
+    """
+    func = getattr(scorer, "_score_func", None)
+    kwargs = getattr(scorer, "_kwargs", None)
+    sign = getattr(scorer, "_sign", None)
+    if (
+        func is None
+        or not isinstance(kwargs, dict)
+        or sign not in (1, -1)
+        or getattr(scorer, "_response_method", None) != "predict"
+    ):
+        return None
+    kwargs = dict(kwargs)
+    if kwargs.pop("zero_division", 0) not in (0, "warn"):
+        return None
+    curve = None
+    if func is _sk_metrics.accuracy_score:
+        curve = _accuracy if kwargs.pop("normalize", True) is True else None
+    elif func is _sk_metrics.balanced_accuracy_score:
+        curve = _curve_balanced_accuracy if not kwargs.pop("adjusted", False) else None
+    elif func is _sk_metrics.matthews_corrcoef:
+        curve = _matthews
+    else:
+        per_class = _per_class_curve(func, kwargs)
+        average = kwargs.pop("average", "binary")
+        pos_label = kwargs.pop("pos_label", 1)
+        if per_class is None or pos_label not in (None, 1):
+            return None
+        if average == "binary" and pos_label == 1:
+            curve = per_class
+        elif average in ("macro", "weighted"):
+            curve = _averaged(per_class, average)
+        elif average == "micro":  # one label per row
+            curve = _micro_jaccard if func is _sk_metrics.jaccard_score else _accuracy
+    if curve is None or kwargs:  # an unsupported value, or keywords left over
+        return None
+    if sign == 1:
+        return curve
+    return lambda tp, fp, tn, fn: -curve(tp, fp, tn, fn)
 
 
 def _confusion(y, y_pred, n_classes):
@@ -435,8 +515,8 @@ class _ScorerMetric(Metric):
     """A scikit-learn scorer (a name or a callable ``scorer(est, X, y)``).
 
     ``curve``: the scorer of a binary problem as a function of label 1's
-    counts ``(tp, fp, tn, fn)``, for the scikit-learn scorer names that have
-    one (see ``_SCORER_CURVES``); the scorer itself still scores the folds.
+    counts ``(tp, fp, tn, fn)``, for the scorers that have one (see
+    :func:`scorer_curve`); the scorer itself still scores the folds.
     """
 
     cheap_labels = False
@@ -514,9 +594,8 @@ def get_metric(scoring):
         if scoring in METRICS:
             return METRICS[scoring]()
         if scoring in get_scorer_names():
-            return _ScorerMetric(
-                scoring, _sk_get_scorer(scoring), _SCORER_CURVES.get(scoring)
-            )
+            scorer = _sk_get_scorer(scoring)
+            return _ScorerMetric(scoring, scorer, scorer_curve(scorer))
         raise ValueError(
             f"Unknown scoring {scoring!r}. Use one of imbtune's "
             f"{sorted(METRICS)}, a scikit-learn scorer name (see "
@@ -524,7 +603,9 @@ def get_metric(scoring):
             "scorer(estimator, X, y)."
         )
     if callable(scoring):
-        return _ScorerMetric(getattr(scoring, "__name__", repr(scoring)), scoring)
+        return _ScorerMetric(
+            getattr(scoring, "__name__", repr(scoring)), scoring, scorer_curve(scoring)
+        )
     raise ValueError(
         f"scoring must be a metric name or a callable scorer(estimator, X, y); "
         f"got {scoring!r}."

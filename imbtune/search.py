@@ -283,12 +283,15 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         any scikit-learn scorer name, or a callable ``scorer(est, X, y)``.
         A probability metric (such as ``"pr_auc"``) ranks the candidates;
         their threshold then maximises macro-F1. A binary threshold is
-        chosen in one vectorised pass for imbtune's metrics and for the
+        chosen in one vectorised pass for imbtune's metrics, for the
         scikit-learn names ``"accuracy"``, ``"f1"``, ``"precision"``,
         ``"recall"``, ``"jaccard"`` (and their ``_macro``, ``_weighted``
-        and ``_micro`` forms) and ``"matthews_corrcoef"``; other scorers
-        and callables are called at 64 candidate thresholds, which costs
-        about 7 times as long per trial on small tables
+        and ``_micro`` forms) and ``"matthews_corrcoef"``, and for
+        ``make_scorer`` scorers of those functions, ``fbeta_score`` and
+        ``balanced_accuracy_score`` (see
+        :func:`imbtune.metrics.scorer_curve`); other scorers and callables
+        are called at 64 candidate thresholds, which costs about 7 times as
+        long per trial on small tables
         (``benchmarks/results/scorer_speed.md``).
     resamplers : list, default=None
         Resamplers to search: names from ``imbtune.resamplers.RESAMPLERS``

@@ -9,15 +9,23 @@ from hypothesis import strategies as st
 from imblearn.metrics import geometric_mean_score
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import (
+    accuracy_score,
     average_precision_score,
     balanced_accuracy_score,
+    cohen_kappa_score,
     f1_score,
+    fbeta_score,
     get_scorer_names,
+    jaccard_score,
+    make_scorer,
+    precision_score,
+    recall_score,
 )
+from sklearn.metrics import get_scorer as sk_get_scorer
 from sklearn.model_selection import cross_val_score
 
-from imbtune import metrics as metrics_module
 from imbtune.metrics import (
+    METRICS,
     _average_precision,
     balanced_accuracy,
     get_metric,
@@ -25,6 +33,7 @@ from imbtune.metrics import (
     gmean,
     macro_f1,
     pr_auc,
+    scorer_curve,
 )
 
 
@@ -77,22 +86,26 @@ def test_threshold_curve_equals_score_labels(pairs, name):
     assert curve[0] == pytest.approx(metric.score_labels(y, y_pred, 2))
 
 
-SCORER_CURVES = sorted(metrics_module._SCORER_CURVES)
-
-
-@pytest.mark.parametrize("name", SCORER_CURVES)
-@settings(max_examples=30, deadline=None)
-@given(
-    st.lists(st.tuples(st.integers(0, 1), st.integers(0, 1)), min_size=2, max_size=60),
-    st.integers(0, 1),
+# scikit-learn's scorer names with a curve (imbtune's own names come first)
+SCORER_CURVES = sorted(
+    name for name in get_scorer_names()
+    if name not in METRICS and scorer_curve(sk_get_scorer(name)) is not None
 )
-def test_scorer_curves_equal_the_scorers(name, pairs, pos):
-    """A scikit-learn scorer's binary curve gives what the scorer gives, with
-    the rule's counts taken for either class as the positive one."""
+MADE_SCORERS = {
+    "f2": make_scorer(fbeta_score, beta=2),
+    "f0.5_macro": make_scorer(fbeta_score, beta=0.5, average="macro"),
+    "f3_weighted": make_scorer(fbeta_score, beta=3, average="weighted", zero_division=0.0),
+    "neg_recall": make_scorer(recall_score, greater_is_better=False),
+    "precision_micro": make_scorer(precision_score, average="micro", zero_division=0),
+    "balanced_accuracy": make_scorer(balanced_accuracy_score),
+    "jaccard_pos1": make_scorer(jaccard_score, pos_label=1),
+}
+
+
+def _check_curve_against_scorer(metric, pairs, pos):
     y = np.array([p[0] for p in pairs])
     y_pred = np.array([p[1] for p in pairs])
     assume(0 < y.sum() < len(y))  # a threshold is fitted on rows of both classes
-    metric = get_metric(name)
     is_pos, said_pos = y == pos, y_pred == pos
     counts = [np.array([np.sum(a & b)]) for a, b in (
         (is_pos, said_pos), (~is_pos, said_pos), (~is_pos, ~said_pos), (is_pos, ~said_pos)
@@ -101,6 +114,50 @@ def test_scorer_curves_equal_the_scorers(name, pairs, pos):
         warnings.simplefilter("ignore")  # scikit-learn's zero-division warnings
         expected = metric.score_labels(y, y_pred, 2)
     assert metric.threshold_curve(*counts, pos=pos)[0] == pytest.approx(expected, abs=1e-12)
+
+
+PAIRS = st.lists(st.tuples(st.integers(0, 1), st.integers(0, 1)), min_size=2, max_size=60)
+
+
+@pytest.mark.parametrize("name", SCORER_CURVES)
+@settings(max_examples=30, deadline=None)
+@given(PAIRS, st.integers(0, 1))
+def test_scorer_curves_equal_the_scorers(name, pairs, pos):
+    """A scikit-learn scorer's binary curve gives what the scorer gives, with
+    the rule's counts taken for either class as the positive one."""
+    _check_curve_against_scorer(get_metric(name), pairs, pos)
+
+
+@pytest.mark.parametrize("name", sorted(MADE_SCORERS))
+@settings(max_examples=30, deadline=None)
+@given(PAIRS, st.integers(0, 1))
+def test_curves_of_scorers_made_with_make_scorer_equal_them(name, pairs, pos):
+    """``make_scorer(fbeta_score, beta=2)`` and the like (a sign, an average,
+    zero_division=0) get a curve that gives what the scorer gives."""
+    metric = get_metric(MADE_SCORERS[name])
+    assert metric.threshold_curve(*np.ones((4, 1))) is not None
+    _check_curve_against_scorer(metric, pairs, pos)
+
+
+@pytest.mark.parametrize(
+    "scorer",
+    [
+        make_scorer(fbeta_score, beta=2, pos_label=0),  # label 0 as positive
+        make_scorer(fbeta_score, beta=2, zero_division=1.0),
+        make_scorer(f1_score, labels=[0, 1]),
+        make_scorer(f1_score, average="samples"),
+        make_scorer(balanced_accuracy_score, adjusted=True),
+        make_scorer(accuracy_score, normalize=False),
+        make_scorer(fbeta_score, beta=-1.0),
+        make_scorer(cohen_kappa_score),
+        sk_get_scorer("average_precision"),
+    ],
+    ids=["pos_label=0", "zero_division=1", "labels", "samples", "adjusted",
+         "normalize=False", "negative-beta", "other-function", "proba"],
+)
+def test_scorers_without_a_curve_are_called(scorer):
+    assert scorer_curve(scorer) is None
+    assert get_metric(scorer).threshold_curve(*np.ones((4, 1))) is None
 
 
 def test_scorer_curves_are_the_scorer_names_that_have_one():

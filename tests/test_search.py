@@ -615,7 +615,7 @@ def test_other_scorings(scoring, breast_cancer, quiet):
 
 
 def test_callable_scorer(breast_cancer, quiet):
-    from sklearn.metrics import fbeta_score
+    from sklearn.metrics import fbeta_score, make_scorer
 
     def f2(estimator, X, y):
         return fbeta_score(y, estimator.predict(X), beta=2)
@@ -623,6 +623,13 @@ def test_callable_scorer(breast_cancer, quiet):
     X, y = breast_cancer
     search = ImbalancedSearchCV(scoring=f2, n_trials=2, **FAST).fit(X, y)
     assert 0.85 < search.best_score_ <= 1
+    # the same metric from make_scorer is solved on its curve: the same trials,
+    # their thresholds chosen over every cut instead of 64
+    made = ImbalancedSearchCV(scoring=make_scorer(fbeta_score, beta=2), n_trials=2,
+                              **FAST).fit(X, y)
+    assert made.best_params_ == search.best_params_
+    assert made.best_score_ == pytest.approx(search.best_score_, abs=0.01)
+    assert made.score(X, y) == pytest.approx(fbeta_score(y, made.predict(X), beta=2))
 
 
 def test_parallel_trials(breast_cancer, quiet, tmp_path):
