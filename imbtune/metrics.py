@@ -23,6 +23,8 @@ binary confusion counts alone.
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 from sklearn import metrics as _sk_metrics
 from sklearn.metrics import (
@@ -232,13 +234,17 @@ def _curve_gmean(tp, fp, tn, fn):
 # zero_division default scores an undefined ratio 0, as _safe_div does.
 
 
-def _fbeta(beta):
+# The curves are module-level functions, or partials of them, so that a
+# fitted model holding its metric pickles.
+
+
+def _fbeta(beta, tp, fp, tn, fn):
     b2 = float(beta) ** 2
+    return _safe_div((1 + b2) * tp, (1 + b2) * tp + b2 * fn + fp)
 
-    def curve(tp, fp, tn, fn):
-        return _safe_div((1 + b2) * tp, (1 + b2) * tp + b2 * fn + fp)
 
-    return curve
+def _f1(tp, fp, tn, fn):
+    return _fbeta(1, tp, fp, tn, fn)
 
 
 def _precision(tp, fp, tn, fn):
@@ -257,18 +263,24 @@ def _accuracy(tp, fp, tn, fn):
     return _safe_div(tp + tn, tp + fp + tn + fn)
 
 
-def _averaged(per_class, average):
+def _averaged(per_class, average, tp, fp, tn, fn):
     """A per-class score averaged over both classes as scikit-learn's
     ``average=`` does (class 0's counts are class 1's, roles swapped)."""
+    one, zero = per_class(tp, fp, tn, fn), per_class(tn, fn, tp, fp)
+    if average == "macro":
+        return (one + zero) / 2
+    support_one, support_zero = tp + fn, tn + fp  # true rows of each class
+    return _safe_div(support_one * one + support_zero * zero, support_one + support_zero)
 
-    def curve(tp, fp, tn, fn):
-        one, zero = per_class(tp, fp, tn, fn), per_class(tn, fn, tp, fp)
-        if average == "macro":
-            return (one + zero) / 2
-        support_one, support_zero = tp + fn, tn + fp  # true rows of each class
-        return _safe_div(support_one * one + support_zero * zero, support_one + support_zero)
 
-    return curve
+def _swapped(curve, tp, fp, tn, fn):
+    """``curve`` of class 0 given class 1's counts."""
+    return curve(tn, fn, tp, fp)
+
+
+def _negated(curve, tp, fp, tn, fn):
+    """A scorer made with ``greater_is_better=False``."""
+    return -curve(tp, fp, tn, fn)
 
 
 def _micro_jaccard(tp, fp, tn, fn):
@@ -289,16 +301,16 @@ def _per_class_curve(func, kwargs):
         beta = kwargs.pop("beta", None)
         if not isinstance(beta, int | float) or isinstance(beta, bool) or beta <= 0:
             return None
-        return _fbeta(beta)
+        return partial(_fbeta, beta)
     return {
-        _sk_metrics.f1_score: _fbeta(1),
+        _sk_metrics.f1_score: _f1,
         _sk_metrics.precision_score: _precision,
         _sk_metrics.recall_score: _recall,
         _sk_metrics.jaccard_score: _jaccard,
     }.get(func)
 
 
-def scorer_curve(scorer):
+def scorer_curve(scorer, classes=(0, 1)):
     """A scikit-learn scorer of a binary problem as a curve over the counts.
 
     Scorers made by ``sklearn.metrics.make_scorer`` (and so every scorer
@@ -307,15 +319,18 @@ def scorer_curve(scorer):
     ``precision_score``, ``recall_score`` or ``jaccard_score`` score
     predicted labels through the binary confusion counts alone; for them
     this returns ``curve(tp, fp, tn, fn)``, vectorised over arrays of
-    counts (label 1 as the positive class), equal to the scorer's value
-    (its sign included). Any other scorer or keyword (``labels``,
-    ``pos_label`` other than 1, a ``zero_division`` other than 0...) gives
-    None: such a scorer is called label by label.
+    counts with ``classes[1]`` as the positive class, equal to the scorer's
+    value (its sign included) on labels drawn from ``classes``. Any other
+    scorer or keyword (``labels``, a ``pos_label`` not in ``classes``, a
+    ``zero_division`` other than 0...) gives None: such a scorer is called
+    label by label.
 
     Parameters
     ----------
     scorer : callable
         ``scorer(estimator, X, y)``.
+    classes : sequence of two labels, default=(0, 1)
+        The classes of ``y``, sorted.
 
     Returns
     -------
@@ -328,6 +343,10 @@ def scorer_curve(scorer):
     >>> from imbtune.metrics import scorer_curve
     >>> f2 = scorer_curve(make_scorer(fbeta_score, beta=2))
     >>> float(f2(np.array(3), np.array(1), np.array(10), np.array(2)))  # tp fp tn fn
+    0.625
+    >>> fraud = scorer_curve(make_scorer(fbeta_score, beta=2, pos_label="fraud"),
+    ...                      classes=["fraud", "ok"])  # counts of "ok": fraud's swapped
+    >>> float(fraud(np.array(10), np.array(2), np.array(3), np.array(1)))
     0.625
     """
     func = getattr(scorer, "_score_func", None)
@@ -354,19 +373,23 @@ def scorer_curve(scorer):
         per_class = _per_class_curve(func, kwargs)
         average = kwargs.pop("average", "binary")
         pos_label = kwargs.pop("pos_label", 1)
-        if per_class is None or pos_label not in (None, 1):
+        if per_class is None:
             return None
-        if average == "binary" and pos_label == 1:
-            curve = per_class
+        if average == "binary":
+            labels = list(classes)
+            if pos_label is None or pos_label not in labels:
+                return None
+            if labels.index(pos_label) == 1:
+                curve = per_class
+            else:  # the scorer's positive class is classes[0]: swap the roles
+                curve = partial(_swapped, per_class)
         elif average in ("macro", "weighted"):
-            curve = _averaged(per_class, average)
+            curve = partial(_averaged, per_class, average)
         elif average == "micro":  # one label per row
             curve = _micro_jaccard if func is _sk_metrics.jaccard_score else _accuracy
     if curve is None or kwargs:  # an unsupported value, or keywords left over
         return None
-    if sign == 1:
-        return curve
-    return lambda tp, fp, tn, fn: -curve(tp, fp, tn, fn)
+    return curve if sign == 1 else partial(_negated, curve)
 
 
 def _confusion(y, y_pred, n_classes):
@@ -514,17 +537,20 @@ class _NeedsLabels(Exception):
 class _ScorerMetric(Metric):
     """A scikit-learn scorer (a name or a callable ``scorer(est, X, y)``).
 
-    ``curve``: the scorer of a binary problem as a function of label 1's
-    counts ``(tp, fp, tn, fn)``, for the scorers that have one (see
+    The scorer sees the classes as they are in ``y`` (``resolve`` is told
+    them), so its ``pos_label`` means what it means in scikit-learn.
+    ``curve``: the scorer of a binary problem as a function of encoded label
+    1's counts ``(tp, fp, tn, fn)``, for the scorers that have one (see
     :func:`scorer_curve`); the scorer itself still scores the folds.
     """
 
     cheap_labels = False
 
-    def __init__(self, name, scorer, curve=None):
+    def __init__(self, name, scorer):
         super().__init__(name, "label")
         self.scorer = scorer
-        self.curve = curve
+        self.classes = np.arange(2)
+        self.curve = scorer_curve(scorer, self.classes)
         self._needs_known = False
 
     def threshold_curve(self, tp, fp, tn, fn, pos=1):
@@ -535,21 +561,41 @@ class _ScorerMetric(Metric):
         return self.curve(tp, fp, tn, fn)
 
     def _call(self, y, n_classes, y_pred=None, proba=None):
-        frozen = _FrozenPredictor(np.arange(n_classes), y_pred=y_pred, proba=proba)
+        classes = self.classes if len(self.classes) == n_classes else np.arange(n_classes)
+        frozen = _FrozenPredictor(
+            classes, y_pred=None if y_pred is None else classes[y_pred], proba=proba
+        )
         rows = np.arange(len(y)).reshape(-1, 1)
-        value = self.scorer(frozen, rows, y)
+        value = self.scorer(frozen, rows, classes[y])
         return float(value), frozen.called
 
-    def resolve(self, y, n_classes):
-        """Find out, once, whether the scorer reads labels or probabilities."""
+    def resolve(self, y, classes):
+        """Take the classes of ``y`` (encoded as ``0..n-1``) and find out,
+        once, whether the scorer reads labels or probabilities; a scorer
+        that fails on these classes (say ``pos_label=1`` of string labels)
+        fails here, before any trial."""
         if self._needs_known:
             return
+        self.classes = np.asarray(classes)
+        n_classes = len(self.classes)
+        self.curve = scorer_curve(self.scorer, self.classes) if n_classes == 2 else None
         proba = np.full((len(y), n_classes), 1.0 / n_classes)
         try:
-            _, called = self._call(y, n_classes, proba=proba)
-            self.needs = "label" if "predict" in called else "proba"
-        except _NeedsLabels:
-            self.needs = "label"
+            try:
+                _, called = self._call(y, n_classes, proba=proba)
+                self.needs = "label" if "predict" in called else "proba"
+            except _NeedsLabels:
+                self.needs = "label"
+                self._call(y, n_classes, y_pred=y)  # a perfect prediction
+        except Exception as error:
+            rarest = self.classes.tolist()[int(np.argmin(np.bincount(y, minlength=n_classes)))]
+            raise ValueError(
+                f"scoring={self.name!r} cannot score the classes of y "
+                f"{self.classes.tolist()}: {type(error).__name__}: "
+                f"{str(error).rstrip('.')}. Give it labels it accepts, for example "
+                f"make_scorer(f1_score, pos_label={rarest!r}) for a binary score of "
+                "one class, or use an imbtune metric such as 'macro_f1'."
+            ) from error
         self._needs_known = True
 
     def score_labels(self, y, y_pred, n_classes):
@@ -594,8 +640,7 @@ def get_metric(scoring):
         if scoring in METRICS:
             return METRICS[scoring]()
         if scoring in get_scorer_names():
-            scorer = _sk_get_scorer(scoring)
-            return _ScorerMetric(scoring, scorer, scorer_curve(scorer))
+            return _ScorerMetric(scoring, _sk_get_scorer(scoring))
         raise ValueError(
             f"Unknown scoring {scoring!r}. Use one of imbtune's "
             f"{sorted(METRICS)}, a scikit-learn scorer name (see "
@@ -603,9 +648,7 @@ def get_metric(scoring):
             "scorer(estimator, X, y)."
         )
     if callable(scoring):
-        return _ScorerMetric(
-            getattr(scoring, "__name__", repr(scoring)), scoring, scorer_curve(scoring)
-        )
+        return _ScorerMetric(getattr(scoring, "__name__", repr(scoring)), scoring)
     raise ValueError(
         f"scoring must be a metric name or a callable scorer(estimator, X, y); "
         f"got {scoring!r}."

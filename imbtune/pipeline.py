@@ -284,7 +284,7 @@ class _DecisionClassifier(ClassifierMixin, BaseEstimator):
             groups = check_groups(groups, len(y_encoded))
         folds = make_folds(self.cv, frame, y_encoded, classes, seed, groups=groups)
         if hasattr(metric, "resolve"):
-            metric.resolve(y_encoded, len(classes))
+            metric.resolve(y_encoded, classes)
         problem = Problem(frame, y_encoded, folds, metric, pos, seed, n_threads)
         return problem, classes
 

@@ -292,7 +292,9 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         :func:`imbtune.metrics.scorer_curve`); other scorers and callables
         are called at 64 candidate thresholds, which costs about 7 times as
         long per trial on small tables
-        (``benchmarks/results/scorer_speed.md``).
+        (``benchmarks/results/scorer_speed.md``). A scorer sees the labels
+        of ``y`` as they are, so its ``pos_label`` is one of them; one that
+        cannot score them fails before the first trial.
     resamplers : list, default=None
         Resamplers to search: names from ``imbtune.resamplers.RESAMPLERS``
         (``"none"``, ``"random_over"``, ``"random_under"``, ``"smote"``,
@@ -761,7 +763,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
                 self.cv, seed, n_repeats, grouped=groups is not None
             )
         if hasattr(metric, "resolve"):
-            metric.resolve(y_encoded, len(classes))
+            metric.resolve(y_encoded, classes)
         n_parallel = n_threads_for(self.n_jobs)
         problem = Problem(frame, y_encoded, folds, metric, pos, seed, n_threads=1)
         self.n_repeats_ = problem.n_repeats

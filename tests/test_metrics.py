@@ -1,5 +1,6 @@
 """imbtune.metrics: the public functions, the internal Metric objects, scorers."""
 
+import pickle
 import warnings
 
 import numpy as np
@@ -102,10 +103,11 @@ MADE_SCORERS = {
 }
 
 
-def _check_curve_against_scorer(metric, pairs, pos):
+def _check_curve_against_scorer(metric, pairs, pos, classes=(0, 1)):
     y = np.array([p[0] for p in pairs])
     y_pred = np.array([p[1] for p in pairs])
     assume(0 < y.sum() < len(y))  # a threshold is fitted on rows of both classes
+    metric.resolve(y, classes)
     is_pos, said_pos = y == pos, y_pred == pos
     counts = [np.array([np.sum(a & b)]) for a, b in (
         (is_pos, said_pos), (~is_pos, said_pos), (~is_pos, ~said_pos), (is_pos, ~said_pos)
@@ -139,10 +141,54 @@ def test_curves_of_scorers_made_with_make_scorer_equal_them(name, pairs, pos):
     _check_curve_against_scorer(metric, pairs, pos)
 
 
+@pytest.mark.parametrize("scoring", SCORER_CURVES + sorted(MADE_SCORERS))
+def test_a_scorer_metric_with_its_curve_pickles(scoring):
+    """A fitted model keeps its metric: the curve must pickle with it."""
+    metric = get_metric(MADE_SCORERS.get(scoring, scoring))
+    metric.resolve(np.array([0, 1, 1, 0]), [0, 1])
+    again = pickle.loads(pickle.dumps(metric))
+    counts = [np.array([3, 0]), np.array([1, 2]), np.array([10, 5]), np.array([2, 1])]
+    np.testing.assert_array_equal(again.threshold_curve(*counts, pos=0),
+                                  metric.threshold_curve(*counts, pos=0))
+
+
+@pytest.mark.parametrize("classes", [[0, 1], [1, 2], ["fraud", "ok"]], ids=str)
+@pytest.mark.parametrize("which", [0, 1])
+@settings(max_examples=20, deadline=None)
+@given(PAIRS, st.integers(0, 1))
+def test_scorers_see_the_classes_of_y(classes, which, pairs, pos):
+    """A scorer's ``pos_label`` is a class of y, as in scikit-learn, whether
+    that class is encoded 0 or 1; its curve follows it."""
+    scorer = make_scorer(fbeta_score, beta=2, pos_label=classes[which])
+    _check_curve_against_scorer(get_metric(scorer), pairs, pos, classes)
+    y = np.array([p[0] for p in pairs])
+    y_pred = np.array([p[1] for p in pairs])
+    assume(0 < y.sum() < len(y))
+    metric = get_metric(scorer)
+    metric.resolve(y, classes)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = fbeta_score(np.asarray(classes)[y], np.asarray(classes)[y_pred], beta=2,
+                               pos_label=classes[which])
+        assert metric.score_labels(y, y_pred, 2) == pytest.approx(expected)
+
+
+def test_a_scorer_that_cannot_take_the_classes_fails_before_any_trial():
+    y = np.array([0, 0, 1, 1, 0, 1])
+    metric = get_metric("f1")  # scikit-learn's binary F1 scores the class 1
+    with pytest.raises(ValueError, match=r"scoring='f1' cannot score the classes of y "
+                                         r"\['fraud', 'ok'\].*pos_label=1 is not a valid"):
+        metric.resolve(y, ["fraud", "ok"])
+    macro = get_metric("f1_macro")
+    macro.resolve(y, ["fraud", "ok"])  # an average over both needs no positive class
+    assert macro.threshold_curve(*np.ones((4, 1))) is not None
+
+
 @pytest.mark.parametrize(
     "scorer",
     [
-        make_scorer(fbeta_score, beta=2, pos_label=0),  # label 0 as positive
+        make_scorer(fbeta_score, beta=2, pos_label="fraud"),  # not a class of y
+        make_scorer(fbeta_score, beta=2, pos_label=None),
         make_scorer(fbeta_score, beta=2, zero_division=1.0),
         make_scorer(f1_score, labels=[0, 1]),
         make_scorer(f1_score, average="samples"),
@@ -152,8 +198,8 @@ def test_curves_of_scorers_made_with_make_scorer_equal_them(name, pairs, pos):
         make_scorer(cohen_kappa_score),
         sk_get_scorer("average_precision"),
     ],
-    ids=["pos_label=0", "zero_division=1", "labels", "samples", "adjusted",
-         "normalize=False", "negative-beta", "other-function", "proba"],
+    ids=["pos_label-not-a-class", "pos_label=None", "zero_division=1", "labels", "samples",
+         "adjusted", "normalize=False", "negative-beta", "other-function", "proba"],
 )
 def test_scorers_without_a_curve_are_called(scorer):
     assert scorer_curve(scorer) is None
@@ -175,12 +221,12 @@ def test_get_metric_names_scorers_and_callables():
     assert get_metric("macro_f1").needs == "label"
     roc = get_metric("roc_auc")
     y = np.array([0, 0, 1, 1, 0, 1])
-    roc.resolve(y, 2)
+    roc.resolve(y, [0, 1])
     assert roc.needs == "proba"
     proba = np.column_stack([1 - np.linspace(0, 1, 6), np.linspace(0, 1, 6)])
     assert roc.score_proba(y, proba, 1) == pytest.approx(7 / 9)
     f1 = get_metric("f1")
-    f1.resolve(y, 2)
+    f1.resolve(y, [0, 1])
     assert f1.needs == "label"
     assert f1.score_labels(y, np.array([0, 0, 1, 1, 1, 1]), 2) == pytest.approx(0.857142857)
 
@@ -188,7 +234,7 @@ def test_get_metric_names_scorers_and_callables():
         return float(np.mean(estimator.predict(X) == y_true))
 
     custom = get_metric(my_scorer)
-    custom.resolve(y, 2)
+    custom.resolve(y, [0, 1])
     assert custom.needs == "label"
     with pytest.raises(ValueError, match="Unknown scoring 'prauc'"):
         get_metric("prauc")

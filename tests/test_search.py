@@ -632,6 +632,26 @@ def test_callable_scorer(breast_cancer, quiet):
     assert made.score(X, y) == pytest.approx(fbeta_score(y, made.predict(X), beta=2))
 
 
+def test_a_scorer_sees_the_labels_of_y(quiet):
+    from sklearn.metrics import fbeta_score, make_scorer
+
+    X, y = small_imbalanced()
+    labels = np.where(y == 1, "fraud", "ok")  # "fraud" sorts first: encoded 0
+    f2 = make_scorer(fbeta_score, beta=2, pos_label="fraud")
+    search = _search(scoring=f2).fit(X, labels)
+    assert search.best_estimator_.pos_label_ == "fraud"
+    # what the search reports is the scorer's own value on these labels
+    assert search.score(X, labels) == pytest.approx(f2(search, X, labels))
+    assert search.score(X, labels) == pytest.approx(
+        fbeta_score(labels, search.predict(X), beta=2, pos_label="fraud"))
+    again = pickle.loads(pickle.dumps(search))  # its metric's curve pickles too
+    assert again.score(X, labels) == search.score(X, labels)
+    # scikit-learn's "f1" scores the class 1, which string labels do not have
+    with pytest.raises(ValueError, match=r"scoring='f1' cannot score the classes of y "
+                                         r"\['fraud', 'ok'\].*pos_label='fraud'"):
+        _search(scoring="f1").fit(X, labels)
+
+
 def test_parallel_trials(breast_cancer, quiet, tmp_path):
     X, y = breast_cancer
     search = ImbalancedSearchCV(n_trials=7, n_jobs=2, **FAST).fit(X, y)
