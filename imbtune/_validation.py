@@ -129,6 +129,11 @@ def check_target(y, *, estimator_name: str):
         raise ValueError(
             f"{estimator_name} requires y to be passed, but the target y is None."
         )
+    numpy_dtype = getattr(getattr(y, "dtype", None), "numpy_dtype", None)
+    if numpy_dtype is not None and not pd.isna(y).any():
+        # pandas' nullable Int64 / boolean labels without a missing one: keep
+        # them ints and bools (scikit-learn would make them floats)
+        y = np.asarray(y, dtype=numpy_dtype)
     shape = np.asarray(y).shape
     if len(shape) == 2 and shape[1] > 1:
         raise ValueError(

@@ -74,6 +74,20 @@ def test_string_labels_and_explicit_pos_label():
         ImbalancedPipeline("logreg", pos_label="spam").fit(X, labels)
 
 
+@pytest.mark.parametrize(
+    "dtype, kind", [("Int64", "i"), ("boolean", "b"), ("category", "i"), ("int8", "i")]
+)
+def test_pandas_labels_keep_their_type(dtype, kind):
+    X, y = small_imbalanced()
+    labels = pd.Series(y, dtype=dtype) if dtype != "boolean" else pd.Series(y == 1,
+                                                                            dtype=dtype)
+    clf = ImbalancedPipeline("logreg", random_state=0).fit(X, labels)
+    assert clf.classes_.dtype.kind == kind  # not the floats of a nullable column
+    assert clf.predict(X).dtype.kind == kind
+    with pytest.raises(ValueError, match="y contains NaN"):
+        ImbalancedPipeline("logreg").fit(X, labels.astype(object).where(labels.index != 3))
+
+
 def test_fixed_threshold():
     X, y = small_imbalanced()
     clf = ImbalancedPipeline("logreg", threshold=0.5, random_state=0).fit(X, y)
