@@ -290,7 +290,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         ``make_scorer`` scorers of those functions, ``fbeta_score`` and
         ``balanced_accuracy_score`` (see
         :func:`imbtune.metrics.scorer_curve`); other scorers and callables
-        are called at 64 candidate thresholds, which costs about 7 times as
+        are called at 64 candidate thresholds, which costs 5 to 6 times as
         long per trial on small tables
         (``benchmarks/results/scorer_speed.md``). A scorer sees the labels
         of ``y`` as they are, so its ``pos_label`` is one of them; one that
