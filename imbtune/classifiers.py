@@ -123,6 +123,28 @@ def _accepts_sample_weight(estimator):
         return False
 
 
+class _CheckedScaler(StandardScaler):
+    """``StandardScaler`` that refuses columns it cannot standardise.
+
+    Values past about 1e154 overflow the float64 squares of the variance,
+    and the scaled column comes out NaN; the model would then fail with
+    "Input X contains NaN", which points at missing values, not at the scale.
+    """
+
+    def fit(self, X, y=None, sample_weight=None):
+        super().fit(X, y, sample_weight=sample_weight)
+        stats = [s for s in (self.mean_, self.scale_, self.var_) if s is not None]
+        if not all(np.isfinite(s).all() for s in stats):
+            largest = float(np.max(np.abs(np.asarray(X, dtype=float))))
+            raise ValueError(
+                f"Standardising X for logistic regression overflowed: it holds values "
+                f"as large as {largest:.3g}, whose squares do not fit in float64. "
+                "Divide those columns by a constant (their maximum, say) before "
+                "fitting, or leave 'logreg' out of classifiers=."
+            )
+        return self
+
+
 def _one_hot_scaler(mask, scale=True):
     cat = np.flatnonzero(mask)
     num = np.flatnonzero(~mask)
@@ -133,7 +155,7 @@ def _one_hot_scaler(mask, scale=True):
                 OneHotEncoder(handle_unknown="ignore", sparse_output=False),
                 cat,
             ),
-            ("numeric", StandardScaler() if scale else "passthrough", num),
+            ("numeric", _CheckedScaler() if scale else "passthrough", num),
         ]
     )
 

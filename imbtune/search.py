@@ -1249,10 +1249,11 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         failed = [t for t in study.trials if t.state == optuna.trial.TrialState.FAIL]
         if failed:
             first = failed[0]
+            error = first.user_attrs.get("error", "an error (see the log)").rstrip(". ")
             raise SearchFailedError(
                 f"All {self.n_trials_} trials failed. The first, trial "
                 f"{first.number} with parameters {first.params}, raised "
-                f"{first.user_attrs.get('error', 'an error (see the log)')}. "
+                f"{error}. "
                 "Fix that cause, or restrict resamplers=/classifiers= to the ones "
                 "that work on this data."
             )

@@ -54,6 +54,17 @@ def test_builtins_fit_codes_and_nan_with_weights(name, n_classes):
     np.testing.assert_allclose(proba.sum(1), 1.0, rtol=1e-6)
 
 
+def test_logreg_says_when_values_are_too_large_to_standardise():
+    X, y, mask = _data(nan=False)
+    ctx = FitContext(y, 2, mask, cost_weight=0.0, random_state=0)
+    model, fit_params = CLASSIFIERS["logreg"].build({"C": 1.0}, ctx)
+    model.fit(X * 1e100, y, **fit_params)  # large, but its squares fit
+    huge = X.copy()
+    huge[:, 1] *= 1e300
+    with pytest.raises(ValueError, match=r"overflowed: it holds values as large as .*e\+300"):
+        clone(model).fit(huge, y, **fit_params)
+
+
 def test_weights_reach_each_mechanism():
     X, y, mask = _data(n_classes=2)
     ctx = FitContext(y, 2, mask, cost_weight=1.0)

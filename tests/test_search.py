@@ -947,6 +947,19 @@ def test_bad_data(make, error, match):
         _search().fit(X_bad, y_bad)
 
 
+def test_values_too_large_for_logreg_fail_its_trials_with_the_cause():
+    X, y = small_imbalanced()
+    X_huge = X * 1e300  # scikit-learn's StandardScaler turns these into NaN
+    with pytest.raises(SearchFailedError) as info:
+        _search(classifiers=["logreg"]).fit(X_huge, y)
+    message = str(info.value)
+    assert "Standardising X for logistic regression overflowed" in message
+    assert "contains NaN" not in message and ".." not in message
+    search = _search(classifiers=["logreg", "lightgbm"], n_trials=4).fit(X_huge, y)
+    states = search.cv_results_.groupby("classifier")["state"].agg(set)
+    assert states["logreg"] == {"FAIL"} and "COMPLETE" in states["lightgbm"]
+
+
 @pytest.mark.parametrize(
     "kwargs, match",
     [
