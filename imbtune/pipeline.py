@@ -312,6 +312,18 @@ class _DecisionClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         frame = as_frame(X, estimator_name=type(self).__name__)
         validate_data(self, X, skip_check_array=True, reset=False)
+        # A DataFrame where fit had an array, or the other way round: as in
+        # scikit-learn, the columns are taken in the order of fit, after
+        # validate_data's warning ("X has feature names, but ... was fitted
+        # without feature names", or "X does not have valid feature names").
+        fitted = getattr(self, "feature_names_in_", None)
+        columns = getattr(X, "columns", None)
+        named = columns is not None and all(isinstance(c, str) for c in columns)
+        if fitted is not None and columns is None:
+            frame = frame.set_axis(list(fitted), axis=1)
+        elif fitted is None and named:
+            # fitted on an array, whose columns as_frame named x0, x1, ...
+            frame = frame.set_axis([f"x{j}" for j in range(frame.shape[1])], axis=1)
         return frame
 
     def predict_proba(self, X):

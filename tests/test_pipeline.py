@@ -61,6 +61,25 @@ def test_predicts_on_new_frame_with_same_columns_and_pickles(thyroid_mixed):
         clf.predict(new.rename(columns={"age": "Age"}))
 
 
+def test_array_and_frame_are_taken_by_position_as_scikit_learn_does(thyroid_mixed):
+    # fitted on a DataFrame (numbers with NaN, categories), given an array of
+    # the same columns: scikit-learn warns and reads them in the order of fit
+    X, y = thyroid_mixed
+    clf = ImbalancedPipeline("lightgbm", resampler="smote", random_state=0).fit(
+        X.iloc[:700], y.iloc[:700]
+    )
+    new = X.iloc[700:]
+    with pytest.warns(UserWarning, match="X does not have valid feature names"):
+        from_array = clf.predict_proba(new.to_numpy())
+    np.testing.assert_array_equal(from_array, clf.predict_proba(new))
+    # fitted on an array, given a DataFrame with names
+    Xs, ys = small_imbalanced()
+    clf = ImbalancedPipeline("logreg", random_state=0).fit(Xs.to_numpy(), ys)
+    with pytest.warns(UserWarning, match="X has feature names, but ImbalancedPipeline"):
+        from_frame = clf.predict(Xs)
+    np.testing.assert_array_equal(from_frame, clf.predict(Xs.to_numpy()))
+
+
 def test_string_labels_and_explicit_pos_label():
     X, y = small_imbalanced()
     labels = np.where(y == 1, "fraud", "ok")
