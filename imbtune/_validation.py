@@ -26,6 +26,11 @@ def _is_categorical_series(column: pd.Series) -> bool:
     return False
 
 
+def array_column_names(n_columns: int) -> list[str]:
+    """The names :func:`as_frame` gives the columns of an array: x0, x1, ..."""
+    return [f"x{j}" for j in range(n_columns)]
+
+
 def as_frame(X, *, estimator_name: str) -> pd.DataFrame:
     """Validate a feature table and return it as a DataFrame.
 
@@ -60,7 +65,7 @@ def as_frame(X, *, estimator_name: str) -> pd.DataFrame:
             input_name="X",
             estimator=estimator_name,
         )
-        frame = pd.DataFrame(array, columns=[f"x{j}" for j in range(array.shape[1])])
+        frame = pd.DataFrame(array, columns=array_column_names(array.shape[1]))
 
     duplicated = frame.columns[frame.columns.duplicated()].unique().tolist()
     if duplicated:

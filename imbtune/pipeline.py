@@ -19,6 +19,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._validation import (
+    array_column_names,
     as_frame,
     check_class_counts,
     check_group_counts,
@@ -321,9 +322,8 @@ class _DecisionClassifier(ClassifierMixin, BaseEstimator):
         named = columns is not None and all(isinstance(c, str) for c in columns)
         if fitted is not None and columns is None:
             frame = frame.set_axis(list(fitted), axis=1)
-        elif fitted is None and named:
-            # fitted on an array, whose columns as_frame named x0, x1, ...
-            frame = frame.set_axis([f"x{j}" for j in range(frame.shape[1])], axis=1)
+        elif fitted is None and named:  # fitted on an array: as_frame's names
+            frame = frame.set_axis(array_column_names(frame.shape[1]), axis=1)
         return frame
 
     def predict_proba(self, X):
