@@ -59,11 +59,9 @@ RULES = ("search", "fresh", "pooled", "shipped")
 FRESH_OFFSET = 7919
 
 
-def target(scores, metric):
-    return scores[metric]
-
-
 def run_case(dataset, seed, metric, budget, k):
+    from sklearn.base import clone
+
     from imbtune import ImbalancedSearchCV
     from imbtune.pipeline import stratified_splitter
     from imbtune.search import trial_params
@@ -79,17 +77,19 @@ def run_case(dataset, seed, metric, budget, k):
     complete = [t for t in search.study_.trials if t.value is not None
                 and t.state.name == "COMPLETE"]
     complete.sort(key=lambda t: (-t.value, t.number))
-    seed_ = seed  # an int random_state is the search's seed
     candidates = []
     for trial in complete[:k]:
         params = trial_params(trial)
         calibration = trial.user_attrs["calibration"]
         t0 = time.perf_counter()
-        pipeline = _pipeline(search, params, calibration, search._pipeline_cv, seed_)
+        # the pipeline the search builds for this trial (its folds), and the
+        # same pipeline on fresh folds
+        pipeline = search._pipeline(_config(params), calibration, seed)
         pipeline.fit(X_train, y_train)
         held = compare.held_out_scores(pipeline, X_test, y_test)
-        fresh_cv = stratified_splitter(5, seed_ + FRESH_OFFSET, search.n_repeats_)
-        fresh = _pipeline(search, params, calibration, fresh_cv, seed_)
+        fresh = clone(pipeline).set_params(
+            cv=stratified_splitter(5, seed + FRESH_OFFSET, search.n_repeats_)
+        )
         fresh.fit(X_train, y_train)
         candidates.append({
             "trial": trial.number,
@@ -111,27 +111,21 @@ def run_case(dataset, seed, metric, budget, k):
     }
 
 
-def _pipeline(search, params, calibration, cv, seed):
-    """The pipeline the search builds for a trial, on the folds of ``cv``."""
-    from imbtune.pipeline import ImbalancedPipeline
+def _config(params):
+    """A trial's parameters as the configuration the search evaluated."""
+    from imbtune.classifiers import get_classifier_spec
+    from imbtune.evaluation import PipelineConfig
+    from imbtune.resamplers import get_resampler_spec
 
     resampler, classifier = params["resampler"], params["classifier"]
 
     def prefixed(name):
         return {k[len(name) + 2:]: v for k, v in params.items() if k.startswith(name + "__")}
 
-    return ImbalancedPipeline(
-        classifier,
-        classifier_params=prefixed(classifier),
-        resampler=resampler,
-        resampler_params=prefixed(resampler),
-        cost_weight=float(params.get("cost_weight", 0.0)),
-        calibration=calibration,
-        scoring=search.scoring,
-        pos_label=search.pos_label,
-        cv=cv,
-        random_state=seed,
-        final_model=search._final_model,
+    return PipelineConfig(
+        get_resampler_spec(resampler), prefixed(resampler),
+        get_classifier_spec(classifier), prefixed(classifier),
+        float(params.get("cost_weight", 0.0)),
     )
 
 
@@ -143,9 +137,9 @@ def picks(record, metric):
         "pooled": max(cands, key=lambda c: (c["search_score"] + c["fresh_score"],
                                             c["search_score"])),
     }
-    out = {rule: target(c["held_out"], metric) for rule, c in by.items()}
-    out["shipped"] = target(record["shipped"], metric)
-    out["fresh_bag"] = target(by["fresh"]["fresh_model_held_out"], metric)
+    out = {rule: c["held_out"][metric] for rule, c in by.items()}
+    out["shipped"] = record["shipped"][metric]
+    out["fresh_bag"] = by["fresh"]["fresh_model_held_out"][metric]
     return out, {rule: c["trial"] for rule, c in by.items()}
 
 
