@@ -14,6 +14,37 @@ from ._validation import as_frame
 __all__ = ["TabularEncoder"]
 
 
+def _category_keys(values):
+    """The strings categories are matched by: a number is written the same
+    whatever its type (1, 1.0 and numpy's int64(1) are all "1"; 2.5 is
+    "2.5"), anything else as ``str``. So a category column of numbers
+    still matches when it comes back as an int or float column (read from a
+    CSV, or given as an array). Missing values must be removed first."""
+    values = pd.Series(values)
+    if values.dtype.kind in "iu":
+        return values.astype(str).to_numpy(dtype=object)
+    if values.dtype.kind == "f":
+        numbers = values.to_numpy(dtype=float)
+        return np.array([_number_key(v) for v in numbers], dtype=object)
+    return np.array(
+        [
+            _number_key(v)
+            if isinstance(v, (int, float, np.integer, np.floating))
+            and not isinstance(v, (bool, np.bool_))
+            else str(v)
+            for v in values
+        ],
+        dtype=object,
+    )
+
+
+def _number_key(value):
+    value = float(value)
+    if value.is_integer():
+        return str(int(value))
+    return repr(value)
+
+
 class TabularEncoder(TransformerMixin, BaseEstimator):
     """Encode a mixed table as floats: numbers stay numbers, categories become codes.
 
@@ -22,6 +53,9 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
     ``0..n_categories-1`` in the order of the categories seen in ``fit``; a
     missing value gets its own code ``n_categories``, and a category never seen
     in ``fit`` becomes NaN (the models imbtune uses read NaN as "missing").
+    Categories that are numbers match by value, so a category column of 1, 2,
+    3 is read the same when it comes back as int, float or text. Text in a
+    column that was numeric in ``fit`` is an error, not NaN.
 
     With ``impute=True`` missing numeric values are replaced by the training
     median and, for each numeric column that had missing values in ``fit``, a
@@ -108,9 +142,11 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
                 continue
             self.categorical_columns_.append(name)
             if isinstance(column.dtype, pd.CategoricalDtype):
-                categories = np.asarray(column.cat.categories.astype(str))
+                # The column's own order of categories is kept (it may mean
+                # something: "low" < "mid" < "high").
+                categories = pd.unique(_category_keys(column.cat.categories))
             else:
-                categories = np.unique(column.dropna().astype(str).to_numpy())
+                categories = np.unique(_category_keys(column.dropna()))
             self.categories_[name] = categories
         self.categorical_mask_ = np.array(
             [name in self.categories_ for name in self._columns]
@@ -141,14 +177,22 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             if name in self.categories_:
                 categories = self.categories_[name]
                 missing = column.isna().to_numpy()
-                codes = pd.Categorical(
-                    column.astype(str).where(~missing), categories=categories
-                ).codes.astype(float)
+                keys = np.full(len(column), None, dtype=object)
+                keys[~missing] = _category_keys(column[~missing])
+                codes = pd.Categorical(keys, categories=categories).codes.astype(float)
                 codes[codes < 0] = np.nan  # unseen category
                 codes[missing] = len(categories)
                 out[:, j] = codes
             else:
                 values = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
+                bad = np.isnan(values) & column.notna().to_numpy()
+                if bad.any():
+                    examples = pd.unique(column[bad])[:3].tolist()
+                    raise ValueError(
+                        f"Column {name!r} was numeric in fit but now holds values "
+                        f"that are not numbers, such as {examples}. Convert them "
+                        "to numbers (or NaN for missing) before predicting."
+                    )
                 if self.impute:
                     values = np.where(np.isnan(values), self.medians_[name], values)
                 out[:, j] = values

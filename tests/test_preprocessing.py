@@ -73,3 +73,42 @@ def test_bad_tables_get_clear_errors():
     enc = TabularEncoder().fit(_table())
     with pytest.raises(ValueError, match="Feature names"):
         enc.transform(_table().rename(columns={"age": "AGE"}))
+
+
+@pytest.mark.parametrize(
+    "again",
+    [
+        lambda c: c.astype(int),  # read back from a CSV
+        lambda c: c.astype(float),
+        lambda c: c.astype(object),
+        lambda c: c.astype(str),
+    ],
+    ids=["int", "float", "object", "str"],
+)
+def test_numeric_categories_match_whatever_their_type(again):
+    X = pd.DataFrame({"code": pd.Categorical([1, 2, 3, 2]), "x": [0.5, 1.0, 2.0, 3.0]})
+    encoder = TabularEncoder().fit(X)
+    expected = encoder.transform(X)
+    assert list(encoder.categories_["code"]) == ["1", "2", "3"]
+    np.testing.assert_array_equal(
+        encoder.transform(X.assign(code=again(X["code"]))), expected
+    )
+
+
+def test_float_categories_keep_their_fraction_and_category_order():
+    X = pd.DataFrame({"c": pd.Categorical([2.5, 1.0, 3.0], categories=[3.0, 1.0, 2.5])})
+    encoder = TabularEncoder().fit(X)
+    assert list(encoder.categories_["c"]) == ["3", "1", "2.5"]
+    np.testing.assert_array_equal(
+        encoder.transform(pd.DataFrame({"c": [1.0, 2.5, 3, 4.0]})).ravel(),
+        [1.0, 2.0, 0.0, np.nan],
+    )
+
+
+def test_text_in_a_numeric_column_is_an_error_not_nan():
+    X = pd.DataFrame({"a": [1.0, 2.0, np.nan], "c": ["u", "v", "u"]})
+    encoder = TabularEncoder().fit(X)
+    # Missing values stay allowed, numbers given as text are read.
+    encoder.transform(X.assign(a=pd.Series(["1", None, "2.5"], dtype=object)))
+    with pytest.raises(ValueError, match=r"Column 'a' was numeric in fit.*'n/a'"):
+        encoder.transform(X.assign(a=pd.Series(["1", "n/a", None], dtype=object)))
