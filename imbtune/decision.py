@@ -217,6 +217,9 @@ class ThresholdRule:
             ranked = scores
         else:
             ranked = _local_mean(scores, tp + fp, self.smoothing)
+        # A cut where the metric is undefined (NaN: a scorer made with
+        # zero_division=np.nan, say) is never chosen; nor is a window around it.
+        ranked = np.where(np.isnan(ranked), -np.inf, ranked)
         best = np.flatnonzero(ranked >= ranked.max() - 1e-12)
         j = int(best[len(best) // 2])
         # Option j predicts positive for the top j groups of distinct values.

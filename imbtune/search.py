@@ -1170,6 +1170,16 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
             except Exception as exc:
                 trial.set_user_attr("error", f"{type(exc).__name__}: {exc}")
                 raise
+            if not np.isfinite(result.score):
+                message = (
+                    f"ValueError: the scoring gave {result.score} (fold scores "
+                    f"{[round(v, 4) for v in result.fold_scores]}); it must give a "
+                    "number on every fold. A scorer that can be undefined (such as "
+                    "make_scorer(precision_score, zero_division=np.nan)) needs a "
+                    "number there instead (zero_division=0)."
+                )
+                trial.set_user_attr("error", message)
+                raise ValueError(message)
             trial.set_user_attr("fold_scores", result.fold_scores)
             trial.set_user_attr("calibration", result.calibration)
             trial.set_user_attr("calibration_scores", result.calibration_scores)

@@ -156,3 +156,15 @@ def test_fixed_threshold_and_make_rule():
     assert isinstance(make_rule(metric, 3, None), ClassWeightRule)
     with pytest.raises(ValueError, match="binary"):
         make_rule(metric, 3, None, threshold=0.5)
+
+
+def test_threshold_rule_never_picks_a_cut_where_the_metric_is_undefined():
+    from sklearn.metrics import make_scorer, precision_score
+
+    # Precision with zero_division=np.nan is NaN where nothing is predicted
+    # positive; the rule must still find the best defined cut.
+    metric = get_metric(make_scorer(precision_score, zero_division=np.nan))
+    p = np.array([0.9, 0.8, 0.7, 0.4, 0.3, 0.2, 0.1])
+    y = np.array([1, 1, 0, 1, 0, 0, 0])
+    rule = ThresholdRule(metric, pos=1, smoothing=0).fit(np.column_stack([1 - p, p]), y)
+    assert rule.score_ == 1.0 and 0.7 < rule.threshold_ <= 0.9

@@ -947,6 +947,12 @@ def test_bad_data(make, error, match):
         _search().fit(X_bad, y_bad)
 
 
+def test_a_scoring_that_gives_nan_fails_its_trials_with_the_cause():
+    X, y = small_imbalanced()
+    with pytest.raises(SearchFailedError, match=r"the scoring gave nan .*must give a number"):
+        _search(scoring=lambda estimator, X, y: float("nan")).fit(X, y)
+
+
 def test_values_too_large_for_logreg_fail_its_trials_with_the_cause():
     X, y = small_imbalanced()
     X_huge = X * 1e300  # scikit-learn's StandardScaler turns these into NaN
