@@ -1245,7 +1245,10 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
             row["error"] = attrs.get("error")
             row["note"] = attrs.get("note")
             rows.append(row)
-        frame = pd.DataFrame(rows)
+        # No row: a timeout that ended the study before any trial started.
+        frame = pd.DataFrame(
+            rows, columns=None if rows else ["trial", "state", "mean_test_score"]
+        )
         complete = frame["state"] == "COMPLETE"
         ranks = frame.loc[complete, "mean_test_score"].rank(ascending=False, method="min")
         frame["rank_test_score"] = pd.array([pd.NA] * len(frame), dtype="Int64")

@@ -947,6 +947,13 @@ def test_bad_data(make, error, match):
         _search().fit(X_bad, y_bad)
 
 
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_a_timeout_too_short_for_any_trial_says_so(n_jobs):
+    X, y = small_imbalanced()
+    with pytest.raises(SearchFailedError, match=r"No trial finished within timeout"):
+        _search(timeout=1e-6, n_jobs=n_jobs).fit(X, y)
+
+
 def test_a_scoring_that_gives_nan_fails_its_trials_with_the_cause():
     X, y = small_imbalanced()
     with pytest.raises(SearchFailedError, match=r"the scoring gave nan .*must give a number"):
