@@ -181,6 +181,52 @@ def stratified_splitter(n_splits, seed, n_repeats=1, grouped=False):
     )
 
 
+def check_cv(cv):
+    """``cv`` as :func:`make_folds` takes it: None is scikit-learn's default of
+    5 folds; an int (not a bool), a splitter (with ``split``) or an iterable
+    of splits pass; anything else is a ``ValueError`` (as in scikit-learn's
+    ``check_cv``) saying what fits."""
+    if cv is None:
+        return 5
+    if isinstance(cv, numbers.Integral) and not isinstance(cv, (bool, np.bool_)):
+        return cv
+    if not isinstance(cv, (str, bytes, dict)) and (
+        hasattr(cv, "split") or hasattr(cv, "__iter__")
+    ):
+        return cv
+    raise ValueError(
+        f"cv must be an int of at least 2 (the number of stratified folds), a "
+        f"splitter such as StratifiedKFold(5), or an iterable of (train, "
+        f"validation) index arrays; got {cv!r} ({type(cv).__name__})."
+    )
+
+
+def _split_indices(indices, n_rows, part):
+    """One side of a given split as row positions: a boolean mask of the rows
+    is read as scikit-learn reads it; positions must lie in 0..n_rows-1."""
+    indices = np.asarray(indices)
+    if indices.dtype == bool:
+        if indices.shape != (n_rows,):
+            raise ValueError(
+                f"A {part} mask of cv has shape {indices.shape}, but X has "
+                f"{n_rows} rows; give one boolean per row, or row positions."
+            )
+        return np.flatnonzero(indices)
+    if indices.size and indices.dtype.kind not in "iu":
+        raise ValueError(
+            f"The {part} indices of a cv split must be integer row positions or a "
+            f"boolean mask; got dtype {indices.dtype}."
+        )
+    indices = indices.astype(np.intp).ravel()
+    if indices.size and (indices.min() < 0 or indices.max() >= n_rows):
+        bad = indices[(indices < 0) | (indices >= n_rows)][0]
+        raise ValueError(
+            f"A {part} index of cv is {bad}, but X has {n_rows} rows: split "
+            f"indices must be row positions 0 to {n_rows - 1}."
+        )
+    return indices
+
+
 def make_folds(cv, X, y, classes, seed, n_repeats=1, groups=None):
     """Fixed (train, validation) index pairs for ``cv``; checks class counts.
 
@@ -204,6 +250,7 @@ def make_folds(cv, X, y, classes, seed, n_repeats=1, groups=None):
             return splitter.split(X, y)
         return splitter.split(X, y, groups)
 
+    cv = check_cv(cv)
     if isinstance(cv, numbers.Integral):
         if cv < 2:
             raise ValueError(f"cv must be at least 2 folds; got cv={cv}.")
@@ -217,9 +264,15 @@ def make_folds(cv, X, y, classes, seed, n_repeats=1, groups=None):
                 cv.get_n_splits(X, y) if groups is None else cv.get_n_splits(X, y, groups)
             ) // getattr(cv, "n_repeats", 1)
             count_check(n_splits)
-        folds = [(np.asarray(tr), np.asarray(va)) for tr, va in split(cv, X)]
+        folds = list(split(cv, X))
     else:
-        folds = [(np.asarray(tr), np.asarray(va)) for tr, va in cv]
+        folds = list(cv)
+    if not isinstance(cv, numbers.Integral):
+        folds = [
+            (_split_indices(tr, len(y), "training"),
+             _split_indices(va, len(y), "validation"))
+            for tr, va in folds
+        ]
     if len(folds) < 2:
         raise ValueError(f"cv must produce at least 2 splits; got {len(folds)}.")
     for train, valid in folds:

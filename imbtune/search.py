@@ -38,6 +38,7 @@ from .pipeline import (
     SMALL_TABLE_ROWS,
     ImbalancedPipeline,
     _score,
+    check_cv,
     make_folds,
     n_threads_for,
     resolve_final_model,
@@ -321,8 +322,9 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         the refit the time the best trials' fits suggest it needs; a running
         trial is stopped at that point (boosters check between rounds), so
         ``fit`` returns within a few seconds of ``timeout``.
-    cv : int, splitter or iterable, default=5
-        Folds, fixed for the whole study (stratified and shuffled for an int).
+    cv : int, splitter, iterable or None, default=5
+        Folds, fixed for the whole study (stratified and shuffled for an int;
+        None is 5). Given splits may hold row positions or boolean masks.
         A splitter may repeat its partition (``RepeatedStratifiedKFold``).
     n_repeats : "auto" or int, default="auto"
         With an int ``cv``: how many times the stratified K-fold is repeated
@@ -644,7 +646,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         return calibrations
 
     def _resolve_repeats(self, n_rows):
-        int_cv = isinstance(self.cv, numbers.Integral)
+        int_cv = isinstance(check_cv(self.cv), numbers.Integral)
         if isinstance(self.n_repeats, str) and self.n_repeats == "auto":
             return auto_repeats(n_rows) if int_cv else 1
         if not isinstance(self.n_repeats, numbers.Integral) or self.n_repeats < 1:
@@ -754,13 +756,16 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         n_repeats = self._resolve_repeats(len(y_encoded))
         if groups is not None:
             groups = check_groups(groups, len(y_encoded))
-        folds = make_folds(self.cv, frame, y_encoded, classes, seed, n_repeats, groups)
+        cv = check_cv(self.cv)
+        folds = make_folds(cv, frame, y_encoded, classes, seed, n_repeats, groups)
         # The pipelines it returns rebuild these very folds if refitted (with
         # the same groups).
-        self._pipeline_cv = self.cv
+        self._pipeline_cv = cv
+        if not isinstance(cv, numbers.Integral) and not hasattr(cv, "split"):
+            self._pipeline_cv = folds  # a generator of splits is used up by now
         if n_repeats > 1:
             self._pipeline_cv = stratified_splitter(
-                self.cv, seed, n_repeats, grouped=groups is not None
+                cv, seed, n_repeats, grouped=groups is not None
             )
         if hasattr(metric, "resolve"):
             metric.resolve(y_encoded, classes)

@@ -986,6 +986,13 @@ def test_values_too_large_for_logreg_fail_its_trials_with_the_cause():
         (dict(pruner="hyperband"), "Unknown pruner 'hyperband'"),
         (dict(classifiers=[]), "at least one classifier"),
         (dict(cv=1), "cv must be at least 2"),
+        (dict(cv=3.0), r"cv must be an int of at least 2.*got 3.0 \(float\)"),
+        (dict(cv="3"), r"cv must be an int of at least 2.*got '3' \(str\)"),
+        (dict(cv=True), r"cv must be an int of at least 2.*got True \(bool\)"),
+        (dict(cv=[(np.arange(150), np.arange(150, 301))] * 2),
+         "A validation index of cv is 300, but X has 300 rows"),
+        (dict(cv=[(np.ones(60, bool), np.ones(60, bool))] * 2),
+         r"A training mask of cv has shape \(60,\), but X has 300 rows"),
         (dict(n_repeats=0), "n_repeats must be 'auto' or a positive int"),
         (dict(max_trial_time=0), "max_trial_time must be 'auto', a positive number"),
         (dict(max_trial_time="fast"), "max_trial_time must be 'auto', a positive number"),
@@ -1009,6 +1016,27 @@ def test_bad_parameters(kwargs, match):
     X, y = small_imbalanced()
     with pytest.raises(ValueError, match=match):
         _search(**kwargs).fit(X, y)
+
+
+def test_cv_none_is_five_folds_and_boolean_masks_are_rows():
+    X, y = small_imbalanced()
+    search = _search(cv=None, n_repeats=1).fit(X, y)
+    assert sum(c.startswith("split") for c in search.cv_results_.columns) == 5
+    even = np.arange(len(y)) % 2 == 0
+    masks = [(even, ~even), (~even, even)]
+    by_mask = _search(cv=masks).fit(X, y)
+    by_index = _search(cv=[(np.flatnonzero(a), np.flatnonzero(b)) for a, b in masks]).fit(X, y)
+    assert by_mask.best_score_ == by_index.best_score_
+
+
+def test_a_generator_cv_still_refits_the_best_pipeline():
+    from sklearn.base import clone
+
+    X, y = small_imbalanced()
+    splits = StratifiedKFold(3, shuffle=True, random_state=0).split(X, y)
+    search = _search(cv=splits).fit(X, y)  # the generator is used up here
+    refitted = clone(search.best_estimator_).fit(X, y)
+    assert refitted.predict_proba(X).shape == (len(y), 2)
 
 
 @pytest.mark.skipif(importlib.util.find_spec("cmaes") is not None,
