@@ -244,6 +244,13 @@ class ClassifierSpec:
         """
         return None
 
+    def after_fit(self, model):
+        """The fitted model without what only its training needed (the
+        default: as it is). A spec whose :meth:`build` hands the model
+        something that must not outlive ``fit``, such as a deadline callback
+        (which cannot be pickled), takes it off here."""
+        return model
+
     def predict_proba_rounds(self, model, X, rounds):
         """``predict_proba`` of a fitted model's first ``rounds`` rounds."""
         raise NotImplementedError(
@@ -422,6 +429,11 @@ class _XGBoost(_Boosting):
             **params,
         )
         return model, fit_params
+
+    def after_fit(self, model):
+        # The deadline callback is a local class: a model that kept it could
+        # not be pickled, and the deadline means nothing after the search.
+        return model.set_params(callbacks=None)
 
     def predict_proba_rounds(self, model, X, rounds):
         fitted = model.get_booster().num_boosted_rounds()

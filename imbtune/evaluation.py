@@ -198,7 +198,7 @@ def fit_final_model(config, X_encoded, y, categorical_mask, n_classes, random_st
     model, fit_params = config.classifier_spec.build(config.classifier_params, ctx)
     model.fit(X_encoded, y, **fit_params)
     ctx.check_deadline()
-    return model
+    return config.classifier_spec.after_fit(model)
 
 
 def fit_fold_models(problem, config, notes=None):

@@ -35,6 +35,7 @@ from imbtune import (
     SearchFailedError,
     TrialFailedWarning,
 )
+from imbtune.classifiers import CLASSIFIERS
 from imbtune.datasets import train_test_split_stratified
 from imbtune.metrics import pr_auc
 from imbtune.pipeline import RepeatedStratifiedGroupKFold
@@ -1027,6 +1028,17 @@ def test_cv_none_is_five_folds_and_boolean_masks_are_rows():
     by_mask = _search(cv=masks).fit(X, y)
     by_index = _search(cv=[(np.flatnonzero(a), np.flatnonzero(b)) for a, b in masks]).fit(X, y)
     assert by_mask.best_score_ == by_index.best_score_
+
+
+@pytest.mark.parametrize("classifier", sorted(CLASSIFIERS))
+def test_every_builtin_classifier_s_model_pickles(classifier, quiet):
+    # The fold models of the search become best_estimator_ on small tables;
+    # XGBoost's kept its deadline callback, a local class, and did not pickle.
+    X, y = small_imbalanced()
+    search = _search(classifiers=[classifier], resamplers=["none"], n_trials=1,
+                     warm_start=False, ensemble_size=1).fit(X, y)
+    loaded = pickle.loads(pickle.dumps(search))
+    np.testing.assert_array_equal(loaded.predict_proba(X), search.predict_proba(X))
 
 
 def test_a_generator_cv_still_refits_the_best_pipeline():
