@@ -739,6 +739,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         -------
         self : ImbalancedSearchCV
         """
+        self._forget()
         calibrations = self._check_params()
         metric = get_metric(self.scoring)
         name = type(self).__name__
@@ -907,10 +908,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
     def _keep_interrupted(self, study, n_folds, n_classes):
         """An interrupted search keeps its finished trials: ``study_`` and
         ``cv_results_`` hold them, though the search is not fitted."""
-        for name in ("best_index_", "best_score_", "best_params_", "best_estimator_",
-                     "ensemble_weights_", "classes_", "n_trials_", "refit_time_",
-                     "search_time_"):
-            self.__dict__.pop(name, None)  # an earlier fit's results are not these
+        self._forget()  # an earlier fit's results are not these
         self.study_ = study
         self.cv_results_ = self._results_frame(study, n_folds, n_classes)
 
@@ -933,6 +931,16 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
     # benchmarks/fold_bagging.py compares "refit" and "folds" on shared
     # searches (results/fold_bagging.md).
     _final_model = "auto"
+
+    _FITTED = ("best_index_", "best_score_", "best_params_", "best_estimator_",
+               "ensemble_weights_", "classes_", "n_trials_", "refit_time_",
+               "search_time_", "n_repeats_", "study_", "cv_results_")
+
+    def _forget(self):
+        """Drop what an earlier fit learned, so that a fit which fails or is
+        interrupted never leaves an earlier model answering for it."""
+        for name in self._FITTED:
+            self.__dict__.pop(name, None)
 
     def __sklearn_is_fitted__(self):
         # Set only once a search has ended (an interrupted one keeps study_
@@ -1350,5 +1358,15 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
     @property
     def threshold_(self):
         """Decision threshold of the best pipeline (binary problems)."""
-        check_is_fitted(self, "best_estimator_")
+        check_is_fitted(self)
+        if not hasattr(self, "best_estimator_"):
+            hint = ""
+            if "threshold" in self.cv_results_:
+                threshold = self.cv_results_["threshold"].iloc[self.best_index_]
+                hint = (f"; the best trial's own is {threshold:.4g} "
+                        "(cv_results_['threshold'].iloc[best_index_])")
+            raise AttributeError(
+                "threshold_ is the threshold of best_estimator_, which refit=False "
+                f"does not build{hint}."
+            )
         return self.best_estimator_.threshold_

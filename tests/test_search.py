@@ -1089,6 +1089,23 @@ def test_unfitted_and_no_refit(breast_cancer, quiet):
     assert not hasattr(search, "best_estimator_")
     assert not hasattr(search, "predict")
     assert search.best_params_
+    with pytest.raises(AttributeError, match="which refit=False does not build"):
+        search.threshold_
+
+
+def test_a_new_fit_never_leaves_an_earlier_model_behind(quiet):
+    X, y = small_imbalanced()
+    search = _search().fit(X, y)
+    assert hasattr(search, "best_estimator_")
+    search.set_params(refit=False).fit(X, np.where(y == 1, "fraud", "ok"))
+    assert not hasattr(search, "best_estimator_") and not hasattr(search, "refit_time_")
+    assert list(search.classes_) == ["fraud", "ok"]
+    search.set_params(refit=True).fit(X, y)
+    with pytest.raises(SearchFailedError):  # a fit that fails leaves nothing to use
+        search.set_params(scoring=lambda estimator, X, y: float("nan")).fit(X, y)
+    with pytest.raises(NotFittedError):
+        search.predict(X)
+    assert not hasattr(search, "best_params_")
 
 
 def test_no_warnings_on_a_clean_numeric_search(breast_cancer):
