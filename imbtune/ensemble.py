@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import clone
+from sklearn.utils.validation import validate_data
 
 from .evaluation import out_of_fold
 from .metrics import get_metric
@@ -132,8 +133,11 @@ class ImbalancedEnsemble(_DecisionClassifier):
     Attributes
     ----------
     pipelines_ : list of ImbalancedPipeline
-        Fitted members: each predicts with its fold models or a model
-        refitted on all rows, as its own ``final_model`` says.
+        Fitted members, each a whole pipeline (its own calibrator and
+        decision rule, fitted on its own OOF probabilities): each predicts
+        with its fold models or a model refitted on all rows, as its own
+        ``final_model`` says. The ensemble blends their uncalibrated
+        probabilities, then applies its own calibrator and rule.
     weights_ : ndarray
         Normalised member weights.
     classes_, calibrator_, threshold_, pos_label_, class_weights_, \
@@ -242,9 +246,14 @@ oof_proba_, cv_scores_, n_features_in_, feature_names_in_
         if fold_models is None:
             fold_models = [None] * len(members)
         self.pipelines_ = []
-        for member, config, bag in zip(members, configs, fold_models, strict=True):
+        for member, config, oof, bag in zip(
+            members, configs, oofs, fold_models, strict=True
+        ):
+            # Each member is a whole fitted pipeline: its own calibrator and
+            # rule on its own OOF probabilities, so it predicts on its own.
             fitted = clone(member)
-            fitted.classes_ = classes
+            validate_data(fitted, X, skip_check_array=True, reset=True)
+            fitted._fit_decision(problem, classes, oof)
             fitted._fit_model(problem, config, fold_models=bag)
             self.pipelines_.append(fitted)
         return self

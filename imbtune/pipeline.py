@@ -352,6 +352,9 @@ class _DecisionClassifier(ClassifierMixin, BaseEstimator):
         if cv_scores is None:
             cv_scores, _ = crossfit_scores(problem, oof, self.calibration, self.threshold)
         self.cv_scores_ = [float(s) for s in cv_scores]
+        # A refit from binary to multiclass (or back) keeps nothing of the other.
+        for name in ("threshold_", "pos_label_", "class_weights_"):
+            self.__dict__.pop(name, None)
         if problem.n_classes == 2:
             self.threshold_ = float(self.rule_.threshold_)
             self.pos_label_ = classes[problem.pos]

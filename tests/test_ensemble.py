@@ -128,3 +128,20 @@ def test_members_with_templates_that_cannot_be_deep_copied(breast_cancer):
     assert ensemble.predict_proba(X).shape == (len(y), 2)
     # The templates themselves are never fitted.
     assert not hasattr(classifier.estimator, "coef_")
+
+
+def test_every_member_is_a_whole_fitted_pipeline(breast_cancer):
+    X, y = breast_cancer
+    ensemble = ImbalancedEnsemble(
+        [ImbalancedPipeline("logreg"),
+         ImbalancedPipeline("random_forest", classifier_params={"n_estimators": 20})],
+        cv=3, random_state=0,
+    ).fit(X, y)
+    for member in ensemble.pipelines_:
+        proba = member.predict_proba(X)
+        assert proba.shape == (len(y), 2) and np.isfinite(proba).all()
+        assert set(member.predict(X)) <= set(ensemble.classes_)
+        assert 0 < member.threshold_ < 1
+    # The ensemble itself blends the members' uncalibrated probabilities.
+    raw = sum(w * m._raw_proba(X) for w, m in zip(ensemble.weights_, ensemble.pipelines_))
+    np.testing.assert_allclose(ensemble.predict_proba(X), ensemble.calibrator_.transform(raw))

@@ -405,3 +405,17 @@ def test_ensemble_estimator_on_its_own(thyroid_mixed):
         ImbalancedEnsemble([]).fit(X, y)
     with pytest.raises(ValueError, match="weights must be 2 non-negative"):
         ImbalancedEnsemble(members, weights=[1, -1]).fit(X, y)
+
+
+def test_a_refit_from_binary_to_multiclass_keeps_nothing_of_the_other():
+    from sklearn.datasets import make_classification
+
+    Xb, yb = make_classification(300, 6, weights=[0.85], random_state=0)
+    Xm, ym = make_classification(300, 6, n_informative=4, n_classes=3,
+                                 weights=[0.6, 0.3], random_state=0)
+    pipeline = ImbalancedPipeline("logreg", cv=3, random_state=0).fit(Xb, yb)
+    assert hasattr(pipeline, "threshold_")
+    pipeline.fit(Xm, ym)
+    assert not hasattr(pipeline, "threshold_") and not hasattr(pipeline, "pos_label_")
+    pipeline.fit(Xb, yb)
+    assert not hasattr(pipeline, "class_weights_")
