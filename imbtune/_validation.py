@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import numbers
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -264,8 +265,12 @@ def check_grouped_folds(folds, y_encoded, classes, groups):
 
 
 def resolve_pos_label(pos_label, classes, counts):
-    """Index of the positive class of a binary problem (default: the minority)."""
-    if len(classes) != 2:
+    """Index of the positive class of a binary problem (default: the minority).
+
+    A multiclass problem has none: a ``pos_label`` that is one of its classes
+    is ignored with a warning, as scikit-learn's metrics do; one that is not
+    is an error, as for a binary problem."""
+    if len(classes) != 2 and pos_label is None:
         return None
     if pos_label is None:
         # Minority class; on a tie, the greater label as in scikit-learn.
@@ -276,6 +281,15 @@ def resolve_pos_label(pos_label, classes, counts):
             f"pos_label={pos_label!r} is not a class of y; the classes are "
             f"{[c.item() if isinstance(c, np.generic) else c for c in classes]}."
         )
+    if len(classes) != 2:
+        warnings.warn(
+            f"pos_label={pos_label!r} is ignored: y has {len(classes)} classes, and "
+            "a positive class only applies to a binary problem (multiclass scores "
+            "average over the classes). Leave pos_label=None.",
+            UserWarning,
+            stacklevel=3,
+        )
+        return None
     return int(matches[0])
 
 

@@ -304,15 +304,17 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         :class:`ResamplerSpec` objects, or samplers. ``None`` searches every
         built-in that suits the data (with categorical columns, the
         SMOTE-based ones use SMOTENC/SMOTEN and the purely numeric ones are
-        left out with a warning).
+        left out with a warning). One choice alone may be given without a
+        list.
     classifiers : list, default=None
         Classifiers to search: ``"lightgbm"``, ``"xgboost"``, ``"logreg"``,
         ``"random_forest"``, ``"extra_trees"``, :class:`ClassifierSpec`
-        objects, or estimators. ``None`` searches all five.
+        objects, or estimators. ``None`` searches all five. One choice
+        alone may be given without a list.
     calibrations : sequence of {"none", "sigmoid", "isotonic"}, \
             default=("none", "sigmoid", "isotonic")
         Calibrations tried on every trial's OOF probabilities (no refit is
-        needed to try one).
+        needed to try one); one name alone is a list of one.
     cost_weighting : bool, default=True
         Search the class-weight exponent ``cost_weight`` in [0, 1].
     n_trials : int or None, default=50
@@ -600,7 +602,9 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         ):
             raise ValueError(f"n_trials must be a positive int or None; got {self.n_trials!r}.")
         if self.timeout is not None and not (
-            isinstance(self.timeout, int | float) and self.timeout > 0
+            isinstance(self.timeout, numbers.Real)
+            and not isinstance(self.timeout, bool)
+            and self.timeout > 0
         ):
             raise ValueError(
                 f"timeout must be a positive number of seconds or None; got {self.timeout!r}."
@@ -636,7 +640,10 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
                 f"verbose must be 0, 1 or 2 (a non-negative int); got {self.verbose!r}."
             )
         self._check_sampler()
-        calibrations = list(self.calibrations)
+        calibrations = (
+            [self.calibrations] if isinstance(self.calibrations, str)
+            else list(self.calibrations)
+        )
         unknown = [c for c in calibrations if c not in CALIBRATIONS]
         if unknown or not calibrations:
             raise ValueError(

@@ -18,6 +18,7 @@ allowed calibration on its out-of-fold scores and solves the rule (see
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterable
 
 from optuna.distributions import (
     CategoricalDistribution,
@@ -167,6 +168,14 @@ def _unique_names(specs, what):
             raise ValueError(f"{what} name {name!r} must not contain '__'.")
 
 
+def _as_list(choices):
+    """A list of choices; one name, spec or estimator alone is a list of one
+    (``classifiers="logreg"`` is not read letter by letter)."""
+    if isinstance(choices, str) or not isinstance(choices, Iterable):
+        return [choices]
+    return list(choices)
+
+
 class SearchSpace:
     """The resamplers, classifiers and knobs one study searches over.
 
@@ -191,7 +200,7 @@ class SearchSpace:
         self.cost_weighting = cost_weighting
         self.notes = []
         explicit = resamplers is not None
-        names = list(RESAMPLERS) if resamplers is None else list(resamplers)
+        names = list(RESAMPLERS) if resamplers is None else _as_list(resamplers)
         if not names:
             raise ValueError("resamplers must name at least one resampler (or 'none').")
         specs = [get_resampler_spec(r) for r in names]
@@ -211,7 +220,7 @@ class SearchSpace:
         smallest = [s for s in smallest if s is not None]
         # k_neighbors never exceeds what the smallest over-sampled class allows.
         self.max_k = max(1, min(smallest) - 1) if smallest else 1
-        names = list(DEFAULT_CLASSIFIERS) if classifiers is None else list(classifiers)
+        names = list(DEFAULT_CLASSIFIERS) if classifiers is None else _as_list(classifiers)
         if not names:
             raise ValueError("classifiers must name at least one classifier.")
         specs = [get_classifier_spec(c) for c in names]

@@ -983,6 +983,8 @@ def test_values_too_large_for_logreg_fail_its_trials_with_the_cause():
         (dict(calibrations=["platt"]), "calibrations must be"),
         (dict(n_trials=None, timeout=None), "Set n_trials, timeout, or both"),
         (dict(n_trials=0), "n_trials must be a positive int"),
+        (dict(timeout=True), "timeout must be a positive number of seconds"),
+        (dict(timeout=-1), "timeout must be a positive number of seconds"),
         (dict(sampler="bayes"), "Unknown sampler 'bayes'"),
         (dict(pruner="hyperband"), "Unknown pruner 'hyperband'"),
         (dict(classifiers=[]), "at least one classifier"),
@@ -1039,6 +1041,26 @@ def test_every_builtin_classifier_s_model_pickles(classifier, quiet):
                      warm_start=False, ensemble_size=1).fit(X, y)
     loaded = pickle.loads(pickle.dumps(search))
     np.testing.assert_array_equal(loaded.predict_proba(X), search.predict_proba(X))
+
+
+def test_one_choice_alone_is_a_list_of_one(quiet):
+    X, y = small_imbalanced()
+    search = _search(classifiers="logreg", resamplers="smote", calibrations="sigmoid",
+                     warm_start=False).fit(X, y)
+    assert set(search.cv_results_["classifier"]) == {"logreg"}
+    assert set(search.cv_results_["resampler"]) == {"smote"}
+    assert set(search.cv_results_["calibration"]) == {"sigmoid"}
+    alone = _search(classifiers=LogisticRegression(), resamplers="none", n_trials=1).fit(X, y)
+    assert set(alone.cv_results_["classifier"]) == {"LogisticRegression"}
+
+
+def test_pos_label_of_a_multiclass_problem_is_ignored_with_a_warning():
+    X, y = small_imbalanced()
+    y3 = np.where(np.arange(len(y)) % 7 == 0, 2, y)
+    with pytest.warns(UserWarning, match="pos_label=1 is ignored: y has 3 classes"):
+        _search(pos_label=1, n_trials=1, classifiers=["logreg"]).fit(X, y3)
+    with pytest.raises(ValueError, match="pos_label=9 is not a class of y"):
+        _search(pos_label=9, n_trials=1).fit(X, y3)
 
 
 def test_a_generator_cv_still_refits_the_best_pipeline():
