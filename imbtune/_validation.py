@@ -159,6 +159,15 @@ def check_target(y, *, estimator_name: str):
         raise ValueError(
             "Input y contains infinity or a value too large for dtype('float64')."
         )
+    if y.dtype == object:
+        texts = [isinstance(v, str) for v in y]
+        if any(texts) and not all(texts):  # 1 and "no" cannot be put in order
+            types = sorted({type(v).__name__ for v in y})
+            raise ValueError(
+                f"y mixes labels of different types ({', '.join(types)}), which "
+                "cannot be ordered into classes. Make them one type, for example "
+                "y.astype(str)."
+            )
     kind = type_of_target(y, input_name="y")
     if kind in ("multilabel-indicator", "multiclass-multioutput", "continuous-multioutput"):
         raise ValueError(

@@ -210,9 +210,14 @@ class SearchSpace:
             if reason is None:
                 self.resamplers[spec.name] = spec
             elif explicit:
-                raise ValueError(reason)
+                problem, advice = reason
+                raise ValueError(
+                    f"{problem}. Remove {spec.name!r} from resamplers=, or "
+                    f"{advice[0].lower()}{advice[1:]}"
+                )
             else:
-                self.notes.append(reason)
+                problem, advice = reason
+                self.notes.append(f"{problem}; it was left out. {advice}")
         if not self.resamplers:
             raise ValueError(f"No resampler can run on this data: {self.notes}")
         _unique_names(list(self.resamplers.values()), "resampler")
@@ -229,12 +234,13 @@ class SearchSpace:
 
     @staticmethod
     def _infeasible(spec, fold_counts, has_categorical):
+        # (what is wrong, what to do instead)
         if has_categorical and not spec.handles_categorical:
             return (
                 f"Resampler {spec.name!r} interpolates every column and cannot "
-                "handle categorical columns; it was left out. Use 'smote', "
-                "'smote_tomek' or 'smote_enn' (they switch to SMOTENC), or encode "
-                "the categorical columns as numbers yourself."
+                "handle categorical columns",
+                "Use 'smote', 'smote_tomek' or 'smote_enn' (they switch to "
+                "SMOTENC), or encode the categorical columns as numbers yourself.",
             )
         need = spec.min_class_rows()
         for counts in fold_counts:
@@ -243,8 +249,8 @@ class SearchSpace:
                 return (
                     f"Resampler {spec.name!r} needs at least {need} rows of each "
                     "class it over-samples in every training fold, but a fold has "
-                    f"{smallest}; it was left out. Use fewer folds or more rows of "
-                    "the rare class."
+                    f"{smallest}",
+                    "Use fewer folds or more rows of the rare class.",
                 )
         return None
 

@@ -796,12 +796,16 @@ def test_max_trial_time_auto_limit(breast_cancer, quiet):
 
 def test_numeric_only_resamplers_are_left_out_on_categorical_data(thyroid_mixed):
     X, y = thyroid_mixed
-    with pytest.warns(FallbackWarning, match="'adasyn' interpolates every column"):
+    with pytest.warns(FallbackWarning,
+                      match="'adasyn' interpolates every column.*; it was left out"):
         search = ImbalancedSearchCV(n_trials=2, classifiers=["logreg"], cv=3,
                                     random_state=0).fit(X, y)
     assert "adasyn" not in search.study_.trials[0].distributions["resampler"].choices
-    with pytest.raises(ValueError, match="'adasyn' interpolates every column"):
-        ImbalancedSearchCV(n_trials=2, resamplers=["adasyn"], cv=3).fit(X, y)
+    # Asked for by name, it is not left out: the error says to remove it.
+    with pytest.raises(ValueError, match=r"'adasyn' interpolates every column.*"
+                                         r"categorical columns\. Remove 'adasyn' from "
+                                         r"resamplers=, or use 'smote'"):
+        ImbalancedSearchCV(n_trials=2, resamplers=["none", "adasyn"], cv=3).fit(X, y)
 
 
 def test_k_neighbors_space_follows_the_smallest_fold():
@@ -937,9 +941,12 @@ def _search(**kwargs):
          "has 2 row"),
         (lambda X, y: (X.set_axis(["f0"] * X.shape[1], axis=1), y), ValueError,
          r"duplicate column names \['f0'\]"),
+        (lambda X, y: (X, np.array([1 if v else "no" for v in y], dtype=object)),
+         ValueError, r"y mixes labels of different types \(int, str\).*y.astype\(str\)"),
     ],
     ids=["one-class", "nan-y", "length", "continuous", "multilabel", "inf", "sparse",
-         "datetime", "empty", "fewer-minority-than-folds", "duplicate-columns"],
+         "datetime", "empty", "fewer-minority-than-folds", "duplicate-columns",
+         "mixed-label-types"],
 )
 def test_bad_data(make, error, match):
     X, y = small_imbalanced()
