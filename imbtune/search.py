@@ -1187,6 +1187,11 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
                 raise optuna.TrialPruned() from None
             except optuna.TrialPruned:
                 raise
+            except KeyboardInterrupt:
+                trial.set_user_attr(
+                    "error", "KeyboardInterrupt: the search was interrupted in this trial"
+                )
+                raise
             except Exception as exc:
                 trial.set_user_attr("error", f"{type(exc).__name__}: {exc}")
                 raise

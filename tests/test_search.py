@@ -497,6 +497,7 @@ def test_an_interrupted_search_keeps_its_finished_trials(breast_cancer, quiet):
     assert [search.study_.trials[i].state.name for i in range(3)] == [
         "COMPLETE", "COMPLETE", "FAIL"
     ]
+    assert search.cv_results_["error"].iloc[2].startswith("KeyboardInterrupt: the search")
     # the earlier fit's results are gone: the search is not fitted
     assert not hasattr(search, "best_estimator_")
     with pytest.raises(NotFittedError):
