@@ -183,11 +183,12 @@ class ClassifierSpec:
 
     Examples
     --------
-    >>> from sklearn.svm import SVC
+    >>> from sklearn.ensemble import HistGradientBoostingClassifier
     >>> from optuna.distributions import FloatDistribution
     >>> from imbtune import ClassifierSpec
-    >>> spec = ClassifierSpec("svc", SVC(probability=True),
-    ...                       space={"C": FloatDistribution(1e-2, 1e2, log=True)})
+    >>> spec = ClassifierSpec(
+    ...     "hgb", HistGradientBoostingClassifier(),
+    ...     space={"learning_rate": FloatDistribution(0.01, 0.3, log=True)})
     >>> spec.weighting_method()
     'class_weight'
     """
@@ -555,7 +556,7 @@ def get_classifier_spec(classifier):
             raise TypeError(
                 f"{type(classifier).__name__} has no predict_proba; imbtune needs "
                 "probabilities to calibrate and to choose a threshold. For SVC, "
-                "pass SVC(probability=True)."
+                "pass CalibratedClassifierCV(SVC(), ensemble=False)."
             )
         return ClassifierSpec(type(classifier).__name__, classifier)
     raise TypeError(

@@ -902,9 +902,20 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         reason = unpicklable(unfitted, space, metric)
         if reason is None:
             return True
+        culprits = []  # name the parameter (or the item of a list) at fault
+        for name, value in unfitted.get_params(deep=False).items():
+            items = value if isinstance(value, list | tuple) else [value]
+            for item in items:
+                if unpicklable(item) is not None:
+                    text = repr(item)
+                    culprits.append(
+                        f"{name}: {text if len(text) <= 60 else text[:57] + '...'}"
+                    )
+        if culprits:
+            reason = f"{'; '.join(culprits)} ({reason})"
         warnings.warn(
             f"n_jobs={self.n_jobs} runs trials in worker processes, which needs the "
-            f"search's specs and scoring to pickle; they do not ({reason}). The "
+            f"search's specs and scoring to pickle; they do not: {reason}. The "
             f"trials run in {n_parallel} threads instead (slower where a trial holds "
             "the GIL). Make them picklable, or set n_jobs=1.",
             FallbackWarning,

@@ -201,8 +201,8 @@ def test_an_unpicklable_search_runs_its_trials_in_threads(breast_cancer):
                           space={"C": FloatDistribution(0.1, 10, log=True)})
     search = ImbalancedSearchCV(n_trials=4, n_jobs=2, classifiers=[spec], resamplers=["none"],
                                 cv=3, random_state=0)
-    with pytest.warns(FallbackWarning, match=r"do not \(TypeError: cannot pickle this model\)"
-                      r".*in 2 threads instead"):
+    with pytest.warns(FallbackWarning, match=r"do not: classifiers: ClassifierSpec\('no_pickle'\) "
+                      r"\(TypeError: cannot pickle this model\).*in 2 threads instead"):
         search.fit(X, y)
     assert (search.cv_results_["state"] == "COMPLETE").sum() == 4
 
