@@ -399,8 +399,13 @@ def _confusion(y, y_pred, n_classes):
 
 
 def _from_confusion_macro_f1(cm):
+    # Over the classes that are in y or in the predictions, as scikit-learn's
+    # f1_score(average="macro") counts them: a class a fold of a given cv
+    # lacks, and that is never predicted there, is not a zero.
     tp = np.diag(cm).astype(float)
-    return float(np.mean(_safe_div(2 * tp, cm.sum(0) + cm.sum(1))))
+    support = cm.sum(0) + cm.sum(1)
+    present = support > 0
+    return float(np.mean(_safe_div(2 * tp, support)[present]))
 
 
 def _from_confusion_balanced_accuracy(cm):

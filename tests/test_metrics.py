@@ -47,6 +47,16 @@ def test_label_metrics_match_reference_implementations():
     assert gmean(y, y_pred) == pytest.approx(geometric_mean_score(y, y_pred))
 
 
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), min_size=1, max_size=40))
+def test_internal_macro_f1_counts_the_classes_scikit_learn_counts(pairs):
+    # A class that a validation fold lacks and that is never predicted there
+    # (a user's cv can do that) is left out, not scored as a zero.
+    y = np.array([a for a, _ in pairs])
+    y_pred = np.array([b for _, b in pairs])
+    internal = get_metric("macro_f1").score_labels(y, y_pred, 4)
+    assert internal == pytest.approx(f1_score(y, y_pred, average="macro"))
+
+
 def test_pr_auc_binary_and_multiclass():
     rng = np.random.RandomState(1)
     y = rng.randint(0, 2, 100)
