@@ -25,6 +25,7 @@ were running are marked failed too.
 from __future__ import annotations
 
 import concurrent.futures
+import concurrent.futures.process
 import contextlib
 import os
 import shutil
@@ -236,16 +237,26 @@ def run_in_processes(search, build, n_workers, n_trials, timeout, seed, enqueue,
             if not shares:
                 break
             restarts = round_
+            def keep_finished(reason):
+                if keep is not None:
+                    with contextlib.suppress(Exception):  # what stopped it goes on up regardless
+                        _fail_orphans(study, reason)
+                        keep(_in_memory(storage, make_sampler(seed, n_workers),
+                                        make_pruner()))
+
             try:
                 results = _run_round(search, build, path, shares, end_time, study,
                                      progress, first_worker=round_ * n_workers)
             except KeyboardInterrupt:  # the workers are stopped; keep what finished
-                if keep is not None:
-                    with contextlib.suppress(Exception):  # the interruption goes on up regardless
-                        _fail_orphans(study, "the search was interrupted")
-                        keep(_in_memory(storage, make_sampler(seed, n_workers),
-                                        make_pruner()))
+                keep_finished("the search was interrupted")
                 raise
+            raised = [r for r in results if isinstance(r, BaseException) and not _died(r)]
+            if raised:
+                # A worker's own error (a custom sampler's, the storage's), not
+                # its death: raised as with n_jobs=1, the finished trials kept.
+                error = raised[0]
+                keep_finished(f"{type(error).__name__}: {error}")
+                raise error
             round_lost = []
             for result in results:
                 if isinstance(result, BaseException):  # the worker died
@@ -288,6 +299,16 @@ def _remaining_shares(study, n_trials, n_workers, end_time):
         return trial_shares(None, n_workers)
     started = sum(t.state != TrialState.WAITING for t in study.get_trials(deepcopy=False))
     return trial_shares(n_trials - started, n_workers) if started < n_trials else []
+
+
+def _died(exc):
+    """Whether a worker's future failed because its process ended (killed,
+    out of memory) and loky broke the pool, rather than by raising."""
+    from joblib.externals.loky.process_executor import ShutdownExecutorError
+
+    return isinstance(
+        exc, concurrent.futures.process.BrokenProcessPool | ShutdownExecutorError
+    )
 
 
 def _run_round(search, build, path, shares, end_time, study, progress, first_worker):

@@ -865,7 +865,10 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
                         callbacks=[_stop_when_expired(budget)],
                         show_progress_bar=bar,
                     )
-                except KeyboardInterrupt:  # Optuna marked the running trial failed
+                except BaseException:
+                    # Ctrl-C (Optuna marked the running trial failed), or an
+                    # error outside the trials (a custom sampler's, say): the
+                    # finished trials are kept.
                     self._keep_interrupted(study, len(folds), len(classes))
                     raise
         self.search_time_ = time.monotonic() - budget.start

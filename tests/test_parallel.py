@@ -185,6 +185,33 @@ def test_an_interrupted_parallel_search_keeps_its_finished_trials(breast_cancer,
     assert (again.cv_results_["state"] == "COMPLETE").sum() == 4
 
 
+class _SamplerBreaksAfterTrial3(optuna.samplers.RandomSampler):
+    """Fails outside any trial (Optuna calls after_trial once a trial is
+    recorded), as a custom sampler or a storage can."""
+
+    def after_trial(self, study, trial, state, values):
+        if trial.number >= 3:
+            raise RuntimeError("after_trial broke")
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_an_error_outside_the_trials_is_raised_and_keeps_the_finished_ones(
+    breast_cancer, n_jobs
+):
+    # With n_jobs=2 it was taken for a dead worker: retried twice and warned
+    # about as "stopped early"; with n_jobs=1 the finished trials were lost.
+    X, y = breast_cancer
+    search = ImbalancedSearchCV(n_trials=8, n_jobs=n_jobs,
+                                sampler=_SamplerBreaksAfterTrial3(seed=0), warm_start=False,
+                                classifiers=["logreg"], resamplers=["none"], cv=3,
+                                random_state=0)
+    with pytest.raises(RuntimeError, match="after_trial broke"):
+        search.fit(X, y)
+    assert (search.cv_results_["state"] == "COMPLETE").sum() >= 4
+    with pytest.raises(NotFittedError):
+        search.predict(X)
+
+
 class _NoPickle(LogisticRegression):
     """A model that can be neither pickled nor deep-copied (it holds, say, a
     live connection); scikit-learn's clone still makes a new one from its
