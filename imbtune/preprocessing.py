@@ -26,16 +26,17 @@ def _category_keys(values):
     if values.dtype.kind == "f":
         numbers = values.to_numpy(dtype=float)
         return np.array([_number_key(v) for v in numbers], dtype=object)
-    return np.array(
-        [
-            _number_key(v)
-            if isinstance(v, (int, float, np.integer, np.floating))
-            and not isinstance(v, (bool, np.bool_))
-            else str(v)
-            for v in values
-        ],
-        dtype=object,
-    )
+    return np.array([_value_key(v) for v in values], dtype=object)
+
+
+def _value_key(value):
+    if isinstance(value, (bool, np.bool_)):
+        return str(value)
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))  # exact, however large (an ID, say)
+    if isinstance(value, (float, np.floating)):
+        return _number_key(value)
+    return str(value)
 
 
 def _number_key(value):

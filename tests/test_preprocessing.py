@@ -112,3 +112,12 @@ def test_text_in_a_numeric_column_is_an_error_not_nan():
     encoder.transform(X.assign(a=pd.Series(["1", None, "2.5"], dtype=object)))
     with pytest.raises(ValueError, match=r"Column 'a' was numeric in fit.*'n/a'"):
         encoder.transform(X.assign(a=pd.Series(["1", "n/a", None], dtype=object)))
+
+
+def test_large_integer_categories_stay_distinct():
+    ids = pd.Series([12345678901234567, 12345678901234568, 12345678901234567], dtype=object)
+    encoder = TabularEncoder().fit(pd.DataFrame({"card": ids}))
+    assert len(encoder.categories_["card"]) == 2
+    np.testing.assert_array_equal(
+        encoder.transform(pd.DataFrame({"card": ids})).ravel(), [0.0, 1.0, 0.0]
+    )
