@@ -29,6 +29,7 @@ from .metrics import get_metric
 from .pipeline import (
     ImbalancedPipeline,
     _DecisionClassifier,
+    check_resampler_on,
     n_threads_for,
     resolve_final_model,
     warn_notes,
@@ -222,6 +223,8 @@ oof_proba_, cv_scores_, n_features_in_, feature_names_in_
         """
         members, configs, weights = self._check_members()
         problem, classes = self._problem(X, y, n_threads_for(self.n_jobs), groups)
+        for config in configs:
+            check_resampler_on(config.resampler_spec, problem.X)
         bags = [
             [] if resolve_final_model(m.final_model, len(problem.y)) == "folds" else None
             for m in members

@@ -185,7 +185,15 @@ def fit_final_model(config, X_encoded, y, categorical_mask, n_classes, random_st
         ResampleContext(y, n_classes, categorical_mask, random_state, notes),
     )
     if resampler is not None:
+        n_columns = X_encoded.shape[1]
         X_encoded, y = resampler.fit_resample(X_encoded, y)
+        if np.shape(X_encoded)[1:] != (n_columns,) or len(y) != len(X_encoded):
+            raise ValueError(
+                f"Resampler {config.resampler_spec.name!r} returned X of shape "
+                f"{np.shape(X_encoded)} and {len(y)} labels from {n_columns} columns; "
+                "a resampler may add or drop rows, never columns, and must return "
+                "one label per row."
+            )
     ctx = FitContext(
         y,
         n_classes,

@@ -288,6 +288,20 @@ def make_folds(cv, X, y, classes, seed, n_repeats=1, groups=None):
     return folds
 
 
+def check_resampler_on(spec, frame):
+    """Refuse a numeric-only resampler on a table with categorical columns
+    (the search leaves such a resampler out, or refuses it by name)."""
+    categorical = [c for c, dtype in frame.dtypes.items() if dtype.kind != "f"]
+    if categorical and not spec.handles_categorical:
+        raise ValueError(
+            f"Resampler {spec.name!r} interpolates every column and cannot handle "
+            f"the categorical column(s) {categorical[:5]}: it would blend their "
+            "category codes into values that are no category. Use 'smote', "
+            "'smote_tomek' or 'smote_enn' (they switch to SMOTENC), or encode "
+            "those columns as numbers yourself."
+        )
+
+
 def warn_notes(notes):
     """One FallbackWarning per distinct fallback message."""
     for note in sorted(notes):
@@ -623,6 +637,7 @@ class ImbalancedPipeline(_DecisionClassifier):
         """
         config = self._check_params()
         problem, classes = self._problem(X, y, n_threads_for(self.n_jobs), groups)
+        check_resampler_on(config.resampler_spec, problem.X)
         folds = resolve_final_model(self.final_model, len(problem.y)) == "folds"
         models = [] if folds else None
         oof = out_of_fold(problem, config, notes=problem.notes, models=models)

@@ -168,7 +168,10 @@ class ResamplerSpec:
         new = copy.copy(self)
         new.space = dict(self.space)
         if self.sampler is not None:
-            new.sampler = clone(self.sampler)
+            new.sampler = (
+                clone(self.sampler) if hasattr(self.sampler, "get_params")
+                else copy.deepcopy(self.sampler)
+            )
         return new
 
     def search_space(self, max_k=None):
@@ -187,19 +190,37 @@ class ResamplerSpec:
                 )
         return space
 
-    def _clamps(self, key):
-        return key == "k_neighbors"
+    def _clamps(self, key, sampler=None):
+        # k_neighbors (SMOTE's family), or the n_neighbors of an over-sampler
+        # (ADASYN's): both count neighbours within the class being grown. An
+        # under-sampler's n_neighbors (NearMiss, ENN) counts over all rows.
+        sampler = self.sampler if sampler is None else sampler
+        if key == "k_neighbors":
+            return True
+        return (
+            key == "n_neighbors"
+            and getattr(sampler, "_sampling_type", None) == "over-sampling"
+        )
 
     def min_class_rows(self):
         """Fewest rows a class being over-sampled must have (2 for k-NN samplers)."""
-        return 2 if "k_neighbors" in self.space else 1
+        return 2 if any(self._clamps(key) for key in self.space) else 1
 
     def build(self, params, ctx):
         """A sampler ready for ``fit_resample`` on this fold, or ``None``."""
         if self.sampler is None:
             return None
-        sampler = clone(self.sampler)
         params = dict(params)
+        if not hasattr(self.sampler, "get_params"):
+            # A bare object with fit_resample: a fresh copy, nothing to set.
+            if params:
+                raise ValueError(
+                    f"Resampler {self.name!r} has no get_params/set_params, so its "
+                    f"space {sorted(params)} cannot be applied; give it scikit-learn's "
+                    "BaseEstimator interface, or an empty space."
+                )
+            return copy.deepcopy(self.sampler)
+        sampler = clone(self.sampler)
         valid = sampler.get_params()
         unknown = sorted(set(params) - set(valid))
         if unknown:
@@ -209,17 +230,18 @@ class ResamplerSpec:
             )
         if "random_state" in valid:
             params.setdefault("random_state", ctx.random_state)
-        k = params.get("k_neighbors", valid.get("k_neighbors"))
-        if isinstance(k, int | np.integer):
-            targets = over_sampling_targets(ctx.counts, 1.0)
-            params["k_neighbors"] = _clamp_k(self.name, int(k), ctx, targets)
+        for key in ("k_neighbors", "n_neighbors"):
+            k = params.get(key, valid.get(key))
+            if self._clamps(key, sampler) and isinstance(k, int | np.integer):
+                targets = over_sampling_targets(ctx.counts, 1.0)
+                params[key] = _clamp_k(self.name, int(k), ctx, targets, key)
         return sampler.set_params(**params)
 
     def __repr__(self):
         return f"ResamplerSpec({self.name!r})"
 
 
-def _clamp_k(name, k, ctx, targets):
+def _clamp_k(name, k, ctx, targets, key="k_neighbors"):
     limit = max_neighbors(ctx.counts, targets)
     if limit is None or k <= limit:
         return k
@@ -232,8 +254,8 @@ def _clamp_k(name, k, ctx, targets):
         )
     # One message per (resampler, k) whatever the fold, so it is warned once.
     ctx.notes.add(
-        f"{name}: k_neighbors={k} was lowered to (rows of the class - 1) wherever a "
-        f"class it over-samples has {k} rows or fewer; set k_neighbors lower to "
+        f"{name}: {key}={k} was lowered to (rows of the class - 1) wherever a "
+        f"class it over-samples has {k} rows or fewer; set {key} lower to "
         "silence this."
     )
     return limit
@@ -344,13 +366,13 @@ class _Builtin(ResamplerSpec):
                 return None  # nothing to generate in this fold
             for key in ("k_neighbors", "n_neighbors"):
                 if key in params:
-                    params[key] = _clamp_k(self.name, params[key], ctx, targets)
+                    params[key] = _clamp_k(self.name, params[key], ctx, targets, key)
             return self.make(targets, params, ctx)
         if self.kind == "under":
             return self.make(under_sampling_targets(ctx.counts, ratio), params, ctx)
         return self.make(None, params, ctx)
 
-    def _clamps(self, key):
+    def _clamps(self, key, sampler=None):
         return self.kind == "over" and key in ("k_neighbors", "n_neighbors")
 
     def min_class_rows(self):
@@ -516,7 +538,11 @@ RESAMPLERS = {
         _Builtin(
             "tomek",
             {},
-            lambda t, p, ctx: _cleaner(TomekLinks(sampling_strategy="auto"), ctx),
+            # Only the majority class is cleaned. imblearn's "auto" cleans every
+            # class but the smallest, which with three or more classes can
+            # empty a rare class that is not the rarest (ENN took one of 40
+            # rows to 1 next to a class of 4).
+            lambda t, p, ctx: _cleaner(TomekLinks(sampling_strategy="majority"), ctx),
             kind="clean",
         ),
         _Builtin(
@@ -527,7 +553,7 @@ RESAMPLERS = {
             },
             lambda t, p, ctx: _cleaner(
                 EditedNearestNeighbours(
-                    sampling_strategy="auto",
+                    sampling_strategy="majority",  # as for tomek above
                     n_neighbors=p["n_neighbors"],
                     kind_sel=p["kind_sel"],
                 ),

@@ -21,6 +21,7 @@ import warnings
 from collections.abc import Iterable
 
 from optuna.distributions import (
+    BaseDistribution,
     CategoricalDistribution,
     FloatDistribution,
     IntDistribution,
@@ -168,6 +169,35 @@ def _unique_names(specs, what):
             raise ValueError(f"{what} name {name!r} must not contain '__'.")
 
 
+def _check_spec(spec, template, what):
+    """A user's spec is checked before any trial runs, not by failing them:
+    Optuna distributions, parameters its template has, and (a classifier)
+    ``predict_proba``."""
+    for key, dist in spec.space.items():
+        if not isinstance(dist, BaseDistribution):
+            raise TypeError(
+                f"The space of {what} {spec.name!r} maps {key!r} to {dist!r}, which "
+                "is not an Optuna distribution; use FloatDistribution, "
+                "IntDistribution or CategoricalDistribution from "
+                "optuna.distributions."
+            )
+    if template is None or not hasattr(template, "get_params"):
+        return  # a built-in spec builds its own estimator
+    valid = template.get_params()
+    unknown = sorted(set(spec.space) - set(valid))
+    if unknown:
+        raise ValueError(
+            f"The space of {what} {spec.name!r} names parameter(s) {unknown} that "
+            f"{type(template).__name__} does not have; valid ones are {sorted(valid)}."
+        )
+    if what == "classifier" and not hasattr(template, "predict_proba"):
+        raise TypeError(
+            f"Classifier {spec.name!r} ({type(template).__name__}) has no "
+            "predict_proba; imbtune needs probabilities to calibrate and to choose "
+            "a threshold. For SVC, use CalibratedClassifierCV(SVC(), ensemble=False)."
+        )
+
+
 def _as_list(choices):
     """A list of choices; one name, spec or estimator alone is a list of one
     (``classifiers="logreg"`` is not read letter by letter)."""
@@ -204,6 +234,9 @@ class SearchSpace:
         if not names:
             raise ValueError("resamplers must name at least one resampler (or 'none').")
         specs = [get_resampler_spec(r) for r in names]
+        _unique_names(specs, "resampler")  # before a dict keyed by name hides one
+        for spec in specs:
+            _check_spec(spec, spec.sampler, "resampler")
         self.resamplers = {}
         for spec in specs:
             reason = self._infeasible(spec, fold_counts, has_categorical)
@@ -220,7 +253,6 @@ class SearchSpace:
                 self.notes.append(f"{problem}; it was left out. {advice}")
         if not self.resamplers:
             raise ValueError(f"No resampler can run on this data: {self.notes}")
-        _unique_names(list(self.resamplers.values()), "resampler")
         smallest = [_smallest_oversampled(counts) for counts in fold_counts]
         smallest = [s for s in smallest if s is not None]
         # k_neighbors never exceeds what the smallest over-sampled class allows.
@@ -230,6 +262,8 @@ class SearchSpace:
             raise ValueError("classifiers must name at least one classifier.")
         specs = [get_classifier_spec(c) for c in names]
         _unique_names(specs, "classifier")
+        for spec in specs:
+            _check_spec(spec, spec.estimator, "classifier")
         self.classifiers = {spec.name: spec for spec in specs}
 
     @staticmethod

@@ -18,7 +18,12 @@ from sklearn.model_selection import (
     StratifiedKFold,
 )
 
-from imbtune import FallbackWarning, ImbalancedPipeline, InsufficientMinorityError
+from imbtune import (
+    FallbackWarning,
+    ImbalancedEnsemble,
+    ImbalancedPipeline,
+    InsufficientMinorityError,
+)
 from imbtune.metrics import macro_f1
 from imbtune.pipeline import RepeatedStratifiedGroupKFold, make_folds
 
@@ -419,3 +424,17 @@ def test_a_refit_from_binary_to_multiclass_keeps_nothing_of_the_other():
     assert not hasattr(pipeline, "threshold_") and not hasattr(pipeline, "pos_label_")
     pipeline.fit(Xb, yb)
     assert not hasattr(pipeline, "class_weights_")
+
+
+@pytest.mark.parametrize("resampler", ["adasyn", "borderline_smote", "svm_smote"])
+def test_a_numeric_only_resampler_is_refused_on_categorical_columns(resampler):
+    # The search refuses it by name; the pipeline ran it and blended category
+    # codes into fractions without a word.
+    X, y = small_imbalanced()
+    X = X.assign(kind=pd.Categorical(np.where(X["f2"] > 0, "a", "b")))
+    with pytest.raises(ValueError, match=rf"Resampler '{resampler}' interpolates every "
+                                         r"column and cannot handle the categorical "
+                                         r"column\(s\) \['kind'\]"):
+        ImbalancedPipeline("logreg", resampler=resampler, cv=3).fit(X, y)
+    with pytest.raises(ValueError, match="cannot handle the categorical"):
+        ImbalancedEnsemble([ImbalancedPipeline("logreg", resampler=resampler)], cv=3).fit(X, y)

@@ -186,3 +186,45 @@ def test_adasyn_asked_for_almost_nothing_leaves_the_fold_as_it_is():
     # a real request still generates rows
     sampler = RESAMPLERS["adasyn"].build({"ratio": 0.5, "n_neighbors": 5}, ctx)
     assert np.bincount(sampler.fit_resample(X, y)[1])[1] > 130
+
+
+def test_a_custom_over_sampler_s_n_neighbors_is_clamped_as_documented():
+    from imblearn.over_sampling import ADASYN
+
+    X, y, mask = _fold([100, 6])
+    ctx = ResampleContext(y, 2, mask, random_state=0)
+    sampler = ResamplerSpec("ada", ADASYN(n_neighbors=12)).build({}, ctx)
+    assert sampler.n_neighbors == 5
+    assert any("ada: n_neighbors=12 was lowered" in note for note in ctx.notes)
+    sampler.fit_resample(X, y)  # was "Expected n_neighbors <= n_samples_fit"
+    # An under-sampler's n_neighbors counts over all rows: left as it is.
+    assert ResamplerSpec("nm", NearMiss(n_neighbors=12)).build({}, ctx).n_neighbors == 12
+    # The built-in's note names its own parameter.
+    RESAMPLERS["adasyn"].build({"ratio": 1.0, "n_neighbors": 9}, ctx)
+    assert any("adasyn: n_neighbors=9 was lowered" in note for note in ctx.notes)
+
+
+@pytest.mark.parametrize("name", ["enn", "tomek"])
+def test_cleaning_never_touches_a_class_but_the_majority(name):
+    # imblearn's "auto" cleans every class but the smallest: ENN took a
+    # class of 40 rows to 1 next to a class of 4.
+    X, y, mask = _fold([146, 40, 4])
+    X = X + np.random.RandomState(1).normal(scale=2.0, size=X.shape)
+    ctx = ResampleContext(y, 3, mask, random_state=0)
+    _, y_res = RESAMPLERS[name].build({}, ctx).fit_resample(X, y)
+    counts = np.bincount(y_res, minlength=3)
+    assert counts[1:].tolist() == [40, 4] and counts[0] <= 146
+
+
+def test_an_object_with_only_fit_resample_is_a_resampler():
+    class Duplicate:  # not a scikit-learn estimator: no get_params
+        def fit_resample(self, X, y):
+            return np.r_[X, X[y == 1]], np.r_[y, y[y == 1]]
+
+    X, y, mask = _fold([120, 30])
+    spec = get_resampler_spec(Duplicate())
+    _, y_res = spec.build({}, ResampleContext(y, 2, mask, 0)).fit_resample(X, y)
+    assert np.bincount(y_res).tolist() == [120, 60]
+    clone(spec)
+    with pytest.raises(ValueError, match="has no get_params/set_params"):
+        spec.build({"n": 1}, ResampleContext(y, 2, mask, 0))

@@ -1071,6 +1071,42 @@ def test_pos_label_of_a_multiclass_problem_is_ignored_with_a_warning():
         _search(pos_label=9, n_trials=1).fit(X, y3)
 
 
+def test_user_specs_are_checked_before_any_trial_runs():
+    from sklearn.svm import SVC
+
+    X, y = small_imbalanced()
+    cases = [
+        (dict(resamplers=["smote", ResamplerSpec("smote", NearMiss())]),
+         ValueError, r"Duplicate resampler name\(s\) \['smote'\]"),
+        (dict(classifiers=[ClassifierSpec("svc", SVC())]), TypeError,
+         r"Classifier 'svc' \(SVC\) has no predict_proba"),
+        (dict(classifiers=[ClassifierSpec("lr", LogisticRegression(),
+                                          space={"c": FloatDistribution(0.1, 1)})]),
+         ValueError, r"names parameter\(s\) \['c'\] that LogisticRegression does not have"),
+        (dict(classifiers=[ClassifierSpec("lr", LogisticRegression(), space={"C": [0.1, 1]})]),
+         TypeError, "maps 'C' to \\[0.1, 1\\], which is not an Optuna distribution"),
+        (dict(resamplers=[ResamplerSpec("nm", NearMiss(),
+                                        space={"k": IntDistribution(1, 3)})]),
+         ValueError, r"names parameter\(s\) \['k'\] that NearMiss does not have"),
+    ]
+    for kwargs, error, match in cases:
+        search = _search(**kwargs)
+        with pytest.raises(error, match=match):
+            search.fit(X, y)
+        assert not hasattr(search, "study_")  # before any trial
+
+
+def test_a_resampler_that_changes_the_columns_is_named():
+    class DropsAColumn:
+        def fit_resample(self, X, y):
+            return X[:, 1:], y
+
+    X, y = small_imbalanced()
+    with pytest.raises(SearchFailedError, match=r"Resampler 'DropsAColumn' returned X of shape "
+                                                r"\(\d+, 3\).*never columns"):
+        _search(resamplers=[DropsAColumn()], warm_start=False).fit(X, y)
+
+
 def test_a_generator_cv_still_refits_the_best_pipeline():
     from sklearn.base import clone
 
