@@ -191,11 +191,17 @@ def check_class_counts(y_encoded, classes, n_splits: int):
     smallest = int(np.argmin(counts))
     if counts[smallest] < n_splits:
         label = label_repr(classes[smallest])
+        if counts[smallest] >= 2:
+            advice = (f"Use cv={int(counts[smallest])} or fewer folds, or gather more "
+                      f"rows of class {label}.")
+        else:  # no number of folds can split a single row
+            advice = (f"A class of one row cannot be cross-validated: drop its row, "
+                      f"merge class {label} into a related class, or gather more rows "
+                      "of it.")
         raise InsufficientMinorityError(
             f"Class {label} has {counts[smallest]} row(s) but cross-validation "
             f"asks for {n_splits} folds, so some validation fold would hold none "
-            f"of it. Use cv={max(int(counts[smallest]), 2)} or fewer folds, or "
-            f"gather more rows of class {label}."
+            f"of it. {advice}"
         )
     return counts
 

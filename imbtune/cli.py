@@ -11,6 +11,7 @@ its threshold.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 import warnings
@@ -81,7 +82,8 @@ def summarize_search(search, X_test, y_test, out=None):
         )
     else:
         weights = ", ".join(
-            f"{c!r}: {w:.2f}" for c, w in zip(best.classes_, best.class_weights_, strict=True)
+            f"{label_repr(c)}: {w:.2f}"
+            for c, w in zip(best.classes_, best.class_weights_, strict=True)
         )
         print(f"  class weights {weights}", file=out)
     n_folds = len(best.cv_scores_) // search.n_repeats_
@@ -120,6 +122,57 @@ def summarize_search(search, X_test, y_test, out=None):
     return held_pr_auc
 
 
+def _positive(kind):
+    """An argparse type: a number of ``kind`` above zero."""
+    def parse(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not value > 0:  # also refuses nan
+            raise argparse.ArgumentTypeError(f"must be above 0; got {text}")
+        return value
+
+    parse.__name__ = kind.__name__
+    return parse
+
+
+def _n_jobs(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value == 0 or value < -1:
+        raise argparse.ArgumentTypeError(f"must be -1 (all cores) or at least 1; got {text}")
+    return value
+
+
+def _seed(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 2**32 - 1; got {text}")
+    return value
+
+
+def _interrupted(search):
+    """What an interrupted search kept: a line for the person who pressed Ctrl-C."""
+    results = getattr(search, "cv_results_", None)
+    if results is None or "mean_test_score" not in results:
+        return "no trial had finished"
+    done = results[results["state"] == "COMPLETE"]
+    if done.empty:
+        return "no trial had finished"
+    best = done.loc[done["mean_test_score"].idxmax()]
+    return (
+        f"{len(done)} trial(s) had finished; the best, trial {int(best['trial'])} "
+        f"({best['resampler']} + {best['classifier']}), scored "
+        f"{best['mean_test_score']:.3f} cross-validated"
+    )
+
+
 class _Command:
     name = ""
     help = ""
@@ -133,7 +186,8 @@ class _Command:
 
 class _Demo(_Command):
     name = "demo"
-    help = "tune on a bundled dataset (no network) and print a readable summary"
+    help = ("tune on a dataset (bundled, in IMBTUNE_DATA_DIR, or a CSV file; no "
+            "network) and print a readable summary")
 
     def add_arguments(self, parser):
         from .datasets import DEFAULT_DATASET
@@ -141,22 +195,27 @@ class _Demo(_Command):
         parser.add_argument(
             "--dataset",
             default=DEFAULT_DATASET,
-            help="bundled name or a file stem in IMBTUNE_DATA_DIR "
-            f"(default: {DEFAULT_DATASET})",
+            help="bundled name, a file stem in IMBTUNE_DATA_DIR, or the path of a "
+            f"CSV file with a 'target' column (default: {DEFAULT_DATASET})",
         )
         parser.add_argument(
             "--scoring", default="macro_f1", help="metric to tune (default: macro_f1)"
         )
         parser.add_argument(
-            "--timeout", type=float, default=60.0, help="search seconds (default: 60)"
+            "--timeout", type=_positive(float), default=60.0,
+            help="search seconds (default: 60)",
         )
         parser.add_argument(
-            "--n-trials", type=int, default=None, help="stop after this many trials"
+            "--n-trials", type=_positive(int), default=None,
+            help="stop after this many trials (default: when --timeout ends)",
         )
         parser.add_argument(
-            "--n-jobs", type=int, default=-1, help="parallel trials (default: all cores)"
+            "--n-jobs", type=_n_jobs, default=-1, help="parallel trials (default: -1, all cores)"
         )
-        parser.add_argument("--random-state", type=int, default=0)
+        parser.add_argument(
+            "--random-state", type=_seed, default=0,
+            help="seed of the split and the search (default: 0)",
+        )
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
     def run(self, args):
@@ -175,7 +234,8 @@ class _Demo(_Command):
         print(describe_imbalance(y))
         budget = (
             f"{args.timeout:.0f} s" if args.n_trials is None
-            else f"{args.n_trials} trials (at most {args.timeout:.0f} s)"
+            else f"{args.n_trials} trial{'s' * (args.n_trials != 1)} "
+            f"(at most {args.timeout:.0f} s)"
         )
         print(
             f"\nTuning {args.scoring} on {len(y_train)} training rows for {budget}; "
@@ -192,7 +252,11 @@ class _Demo(_Command):
         start = time.monotonic()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            search.fit(X_train, y_train)
+            try:
+                search.fit(X_train, y_train)
+            except KeyboardInterrupt:
+                print(f"\nInterrupted: {_interrupted(search)}.", file=sys.stderr)
+                return 130
         summarize_search(search, X_test, y_test)
         seen = set()
         for warning in caught:
@@ -200,9 +264,10 @@ class _Demo(_Command):
             if text not in seen and issubclass(warning.category, UserWarning):
                 seen.add(text)
                 print(f"note: {text}")
-        print(f"Total time {time.monotonic() - start:.0f} s.")
         if X.select_dtypes(exclude="number").shape[1] == 0 and X.notna().all().all():
-            baseline = LGBMClassifier(verbose=-1, random_state=args.random_state)
+            # One thread: on a busy machine LightGBM's default of every core
+            # can take seconds for what one core does in a fraction of one.
+            baseline = LGBMClassifier(verbose=-1, random_state=args.random_state, n_jobs=1)
             baseline.fit(X_train, y_train)
             from .metrics import macro_f1
 
@@ -210,6 +275,7 @@ class _Demo(_Command):
                 "For comparison, LightGBM with default settings on the same split: "
                 f"macro_f1 {macro_f1(y_test, baseline.predict(X_test)):.3f}."
             )
+        print(f"Total time {time.monotonic() - start:.0f} s.")
         return 0
 
 
@@ -238,11 +304,16 @@ def main(argv=None):
     if args.command is None:
         parser.print_help()
         return 2
+    from .exceptions import SearchFailedError
+
     try:
         return COMMANDS[args.command].run(args)
-    except (ValueError, TypeError, FileNotFoundError) as exc:
+    except (ValueError, TypeError, FileNotFoundError, SearchFailedError) as exc:
         print(f"imbtune {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `imbtune demo | head`: the reader left, not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

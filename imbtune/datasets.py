@@ -16,13 +16,20 @@ Two sources, in this order:
 
 from __future__ import annotations
 
+import difflib
 import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["BUNDLED", "DEFAULT_DATASET", "list_datasets", "load_dataset"]
+__all__ = [
+    "BUNDLED",
+    "DEFAULT_DATASET",
+    "list_datasets",
+    "load_dataset",
+    "train_test_split_stratified",
+]
 
 DEFAULT_DATASET = "digits_8"
 
@@ -79,9 +86,32 @@ def list_datasets(data_dir: str | os.PathLike | None = None) -> list[str]:
     directory = _data_dir(data_dir)
     if directory is not None and directory.is_dir():
         names += sorted(
-            p.name[: -len(".csv.gz")] for p in directory.glob("*.csv.gz")
+            p.name[: -len(".csv.gz")] for p in directory.glob("*.csv.gz") if p.is_file()
         )
     return names
+
+
+def _read_table(path):
+    """``path`` as (X, y); a file that cannot be read as a table, or has no
+    ``target`` column, is a ``ValueError`` that names it."""
+    try:
+        frame = pd.read_csv(path)
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError,
+            pd.errors.EmptyDataError) as exc:
+        raise ValueError(
+            f"{path} could not be read as a CSV table ({type(exc).__name__}: {exc}). "
+            "imbtune reads comma-separated text, gzip-compressed when the name ends "
+            "in .gz."
+        ) from None
+    if "target" not in frame.columns:
+        header = ",".join(map(str, frame.columns[:6]))
+        hint = (" It looks separated by ';', not ','." if ";" in header else "")
+        raise ValueError(
+            f"{path} has no 'target' column (its header reads {header!r}); imbtune "
+            f"data files keep the label in a column named 'target'.{hint}"
+        )
+    y = frame.pop("target")
+    return frame, y
 
 
 def load_dataset(
@@ -93,11 +123,12 @@ def load_dataset(
 
     Parameters
     ----------
-    name : str, default="digits_8"
+    name : str or path-like, default="digits_8"
         A file stem in the data directory (``"mammography"`` for
-        ``mammography.csv.gz``) or a bundled name (``"digits_8"``,
-        ``"breast_cancer"``). A file in the data directory wins over a
-        bundled dataset of the same name.
+        ``mammography.csv.gz``), a bundled name (``"digits_8"``,
+        ``"breast_cancer"``), or the path of a CSV file (``.csv`` or
+        ``.csv.gz``) with a ``target`` column. A file in the data directory
+        wins over a bundled dataset of the same name.
     data_dir : str or path-like, default=None
         Directory of ``NAME.csv.gz`` files; ``None`` reads the
         ``IMBTUNE_DATA_DIR`` environment variable.
@@ -113,8 +144,11 @@ def load_dataset(
     Raises
     ------
     FileNotFoundError
-        If ``name`` is neither in the data directory nor bundled; the message
-        lists what is available.
+        If ``name`` is neither in the data directory nor bundled nor an
+        existing file; the message suggests close names and lists what is
+        available.
+    ValueError
+        If the file cannot be read as a CSV table or has no ``target`` column.
 
     Examples
     --------
@@ -123,29 +157,42 @@ def load_dataset(
     >>> X.shape, int(y.sum())
     ((1797, 64), 174)
     """
+    if not isinstance(name, str | os.PathLike):
+        raise TypeError(
+            f"name must be a dataset name or a path to a CSV file; got {name!r}."
+        )
+    name = os.fspath(name)
+    if name.endswith((".csv", ".csv.gz")) or os.sep in name or "/" in name:
+        # A path: the user's own file (any CSV with a 'target' column).
+        path = Path(name)
+        if path.is_file():
+            return _read_table(path)
+        raise FileNotFoundError(
+            f"No file {name!r}. Give a dataset name (one of {list_datasets(data_dir)}) "
+            "or the path of a CSV file with a 'target' column."
+        )
     directory = _data_dir(data_dir)
     if directory is not None:
         path = directory / f"{name}.csv.gz"
         if path.is_file():
-            frame = pd.read_csv(path)
-            if "target" not in frame.columns:
-                raise ValueError(
-                    f"{path} has no 'target' column; imbtune data files keep the "
-                    "label in a last column named 'target'."
-                )
-            y = frame.pop("target")
-            return frame, y
+            return _read_table(path)
     if name in BUNDLED:
         return BUNDLED[name]()
-    where = (
-        f"in {directory}"
-        if directory is not None
-        else "because IMBTUNE_DATA_DIR is not set"
-    )
+    if directory is None:
+        where = "because IMBTUNE_DATA_DIR is not set"
+    elif not directory.exists():
+        where = f"because the data directory {str(directory)!r} does not exist"
+    elif not directory.is_dir():
+        where = f"because the data directory {str(directory)!r} is not a directory"
+    else:
+        where = f"in {str(directory)!r}"
+    available = list_datasets(data_dir)
+    close = difflib.get_close_matches(name.lower(), available, n=3)
+    suggestion = f" Did you mean {' or '.join(map(repr, close))}?" if close else ""
     raise FileNotFoundError(
-        f"Dataset {name!r} was not found {where}. Available here: "
-        f"{list_datasets(data_dir)}. Point IMBTUNE_DATA_DIR (or data_dir=) at a "
-        "directory of NAME.csv.gz files whose last column is 'target'."
+        f"Dataset {name!r} was not found {where}.{suggestion} Available here: "
+        f"{available}. Point IMBTUNE_DATA_DIR (or data_dir=) at a directory of "
+        "NAME.csv.gz files with a 'target' column, or give the path of a CSV file."
     )
 
 

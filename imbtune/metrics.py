@@ -594,12 +594,18 @@ class _ScorerMetric(Metric):
                 self._call(y, n_classes, y_pred=y)  # a perfect prediction
         except Exception as error:
             rarest = self.classes.tolist()[int(np.argmin(np.bincount(y, minlength=n_classes)))]
+            advice = (
+                f"Give it labels it accepts, for example make_scorer(f1_score, "
+                f"pos_label={rarest!r}) for a binary score of one class, or use an "
+                "imbtune metric such as 'macro_f1'."
+                if n_classes == 2 else
+                f"y has {n_classes} classes: use a multiclass score such as "
+                "'macro_f1', 'balanced_accuracy', 'pr_auc' or 'f1_macro'."
+            )
             raise ValueError(
                 f"scoring={self.name!r} cannot score the classes of y "
                 f"{self.classes.tolist()}: {type(error).__name__}: "
-                f"{str(error).rstrip('.')}. Give it labels it accepts, for example "
-                f"make_scorer(f1_score, pos_label={rarest!r}) for a binary score of "
-                "one class, or use an imbtune metric such as 'macro_f1'."
+                f"{str(error).rstrip('.')}. {advice}"
             ) from error
         self._needs_known = True
 

@@ -26,6 +26,60 @@ def test_errors_are_one_line_and_exit_2(capsys):
     assert main(["demo", "--dataset", "nope"]) == 2
 
 
+def test_a_search_that_fails_is_one_line_too(capsys):
+    assert main(["demo", "--timeout", "0.001", "--n-jobs", "1", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("imbtune demo: error: No trial finished within timeout")
+    assert "Traceback" not in err
+
+
+def test_bad_numbers_are_refused_before_any_work(capsys):
+    import pytest
+
+    for argv in (["--timeout", "0"], ["--timeout", "nan"], ["--n-trials", "-5"],
+                 ["--n-jobs", "0"], ["--random-state", "-1"]):
+        with pytest.raises(SystemExit) as exit_info:
+            main(["demo", *argv])
+        assert exit_info.value.code == 2
+        err = capsys.readouterr().err
+        assert f"argument {argv[0]}: " in err and "imbtune demo on" not in err
+
+
+def test_a_csv_file_of_your_own(tmp_path, capsys):
+    from sklearn.datasets import make_classification
+
+    X, y = make_classification(300, 4, weights=[0.85], random_state=0)
+    import pandas as pd
+
+    path = tmp_path / "mine.csv"
+    pd.DataFrame(X, columns=list("abcd")).assign(target=y).to_csv(path, index=False)
+    assert main(["demo", "--dataset", str(path), "--n-trials", "2", "--n-jobs", "1",
+                 "--quiet"]) == 0
+    assert f"imbtune demo on {str(path)!r}: 300 rows, 4 columns" in capsys.readouterr().out
+    (tmp_path / "semi.csv").write_text("a;b;target\n1;2;0\n")
+    assert main(["demo", "--dataset", str(tmp_path / "semi.csv")]) == 2
+    assert "separated by ';'" in capsys.readouterr().err
+    assert main(["demo", "--dataset", "digits8"]) == 2
+    assert "Did you mean 'digits_8'" in capsys.readouterr().err
+
+
+def test_ctrl_c_says_what_had_finished_and_exits_130():
+    import signal
+    import time
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "imbtune.cli", "demo", "--timeout", "60", "--n-jobs", "1",
+         "--quiet"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    time.sleep(12)  # the warm-start trials take a second or two each
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "Interrupted: " in err and "Traceback" not in err
+    assert "trial(s) had finished; the best, trial " in err
+
+
 def test_console_script_help():
     out = subprocess.run(
         [sys.executable, "-m", "imbtune.cli", "--help"], capture_output=True, text=True, check=True

@@ -38,3 +38,23 @@ def test_shared_collection_via_environment(monkeypatch):
     monkeypatch.setenv("IMBTUNE_DATA_DIR", str(DATA_DIR))
     X, y = load_dataset("mammography")
     assert X.shape == (11183, 6) and int(y.sum()) == 260
+
+
+def test_bad_names_files_and_directories_say_what_is_wrong(tmp_path):
+    with pytest.raises(TypeError, match="name must be a dataset name or a path"):
+        load_dataset(None)
+    with pytest.raises(FileNotFoundError, match=r"Did you mean 'digits_8'"):
+        load_dataset("digits8", data_dir=tmp_path)
+    with pytest.raises(FileNotFoundError, match="data directory '.*nowhere' does not exist"):
+        load_dataset("toy", data_dir=tmp_path / "nowhere")
+    (tmp_path / "broken.csv.gz").write_text("a,target\n1,0\n")  # not gzip
+    with pytest.raises(ValueError, match=r"broken.csv.gz could not be read as a CSV table"):
+        load_dataset("broken", data_dir=tmp_path)
+    (tmp_path / "adir.csv.gz").mkdir()
+    assert "adir" not in list_datasets(tmp_path)
+    with pytest.raises(FileNotFoundError, match="No file"):
+        load_dataset(str(tmp_path / "missing.csv"))
+    # A path outside the data directory is read only when given as a path.
+    pd.DataFrame({"a": [1, 2], "target": [0, 1]}).to_csv(tmp_path / "own.csv", index=False)
+    X, y = load_dataset(tmp_path / "own.csv")
+    assert list(X.columns) == ["a"] and y.tolist() == [0, 1]

@@ -438,3 +438,13 @@ def test_a_numeric_only_resampler_is_refused_on_categorical_columns(resampler):
         ImbalancedPipeline("logreg", resampler=resampler, cv=3).fit(X, y)
     with pytest.raises(ValueError, match="cannot handle the categorical"):
         ImbalancedEnsemble([ImbalancedPipeline("logreg", resampler=resampler)], cv=3).fit(X, y)
+
+
+def test_a_class_of_one_row_is_told_no_cv_can_split_it():
+    X, y = small_imbalanced()
+    y3 = y.copy()
+    y3[0] = 2  # a third class of one row
+    with pytest.raises(InsufficientMinorityError,
+                       match=r"Class 2 has 1 row\(s\).*A class of one row cannot be "
+                             r"cross-validated: drop its row, merge class 2"):
+        ImbalancedPipeline("logreg", cv=3).fit(X, y3)

@@ -1107,6 +1107,14 @@ def test_a_resampler_that_changes_the_columns_is_named():
         _search(resamplers=[DropsAColumn()], warm_start=False).fit(X, y)
 
 
+def test_a_binary_scorer_on_multiclass_y_points_to_multiclass_scores():
+    X, y = small_imbalanced()
+    y3 = np.where(np.arange(len(y)) % 7 == 0, 2, y)
+    with pytest.raises(ValueError, match=r"y has 3 classes: use a multiclass score such as "
+                                         r"'macro_f1'.*'f1_macro'"):
+        _search(scoring="f1").fit(X, y3)
+
+
 def test_a_generator_cv_still_refits_the_best_pipeline():
     from sklearn.base import clone
 
