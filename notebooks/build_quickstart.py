@@ -55,7 +55,12 @@ print(describe_imbalance(y))"""
 A stratified 75/25 split keeps the rare class in both parts. The test rows are
 never seen by the search: it cross-validates on the training rows only,
 resampling only training folds, and chooses calibration and threshold on
-out-of-fold scores."""
+out-of-fold scores.
+
+The search runs for a time budget, not a number of trials, so how many trials
+fit in it depends on the machine: your numbers below will differ a little
+from the ones saved in this notebook. With `n_trials=` instead of `timeout=`,
+the same `random_state` gives the same study every time."""
     ),
     new_code_cell(
         """X_train, X_test, y_train, y_test = train_test_split_stratified(X, y, random_state=0)
@@ -71,8 +76,12 @@ search = ImbalancedSearchCV(
 search.fit(X_train, y_train)
 print(f"{search.n_trials_} trials in {search.search_time_:.0f} s, "
       f"refit {search.refit_time_:.1f} s")
-print(f"best cross-validated PR-AUC: {search.best_score_:.3f}")
-search.best_params_"""
+chosen = type(search.best_estimator_).__name__
+if len(search.ensemble_weights_) > 1:
+    chosen += f" of trials {list(search.ensemble_weights_)}"
+print(f"chosen model: {chosen}")
+print(f"its cross-fitted PR-AUC: {search.best_score_:.3f}")
+search.best_params_  # the best single trial's parameters"""
     ),
     new_markdown_cell(
         """## Every trial, one row
@@ -80,7 +89,12 @@ search.best_params_"""
 `cv_results_` is a DataFrame: the parameters of each trial (a resampler's
 parameters only where that resampler was drawn), its per-fold and mean
 cross-fitted scores, the calibration and threshold chosen on its out-of-fold
-probabilities."""
+probabilities.
+
+When blending a few of the best trials scored higher in cross-fitting than
+any one of them, the chosen model is that blend (an `ImbalancedEnsemble`):
+`best_score_` and `threshold_` are then the blend's, while `best_params_`
+stays the best single trial's, the top row here."""
     ),
     new_code_cell(
         """cols = ["trial", "state", "resampler", "classifier", "cost_weight",
@@ -92,14 +106,22 @@ search.cv_results_[[c for c in cols if c in search.cv_results_]] \\
         """## How the search went
 
 Optuna's own plots work on `search.study_`. The history shows the warm-start
-portfolio (the first trials) and the search improving on it."""
+portfolio (the first trials, a fixed set of strong defaults) and, given time
+enough, the search improving on it."""
     ),
     new_code_cell(
-        """from optuna.visualization.matplotlib import plot_optimization_history
+        """import warnings
 
-ax = plot_optimization_history(search.study_)
-ax.set_ylabel("cross-validated PR-AUC")
-plt.show()
+from optuna.exceptions import ExperimentalWarning
+from optuna.visualization.matplotlib import plot_optimization_history
+
+with warnings.catch_warnings(), plt.style.context("default"):
+    # Optuna marks its matplotlib plots experimental, and would switch every
+    # later figure to its own style.
+    warnings.simplefilter("ignore", ExperimentalWarning)
+    ax = plot_optimization_history(search.study_)
+    ax.set_ylabel("cross-validated PR-AUC")
+    plt.show()
 
 # Which classifier and resampler did the best trials use?
 done = search.cv_results_[search.cv_results_["state"] == "COMPLETE"]
@@ -109,7 +131,9 @@ done.groupby("classifier")["mean_test_score"].agg(["count", "max"]).sort_values(
         """## On the held-out rows
 
 `predict` applies the tuned threshold (chosen to maximise macro-F1 on
-out-of-fold scores); `predict_proba` gives the calibrated probabilities."""
+out-of-fold scores); `predict_proba` gives the probabilities, after the
+calibration the search chose (`"none"` when the model's own were already the
+best-calibrated)."""
     ),
     new_code_cell(
         """from imbtune.metrics import balanced_accuracy, macro_f1, pr_auc
@@ -122,6 +146,7 @@ scores = pd.Series({
     "macro-F1": macro_f1(y_test, pred),
     "balanced accuracy": balanced_accuracy(y_test, pred),
 })
+print(f"calibration: {search.best_estimator_.calibration}")
 print(f"threshold: {search.threshold_:.3f}")
 print(scores.round(3).to_string())
 print(classification_report(y_test, pred, digits=3))"""
@@ -130,8 +155,11 @@ print(classification_report(y_test, pred, digits=3))"""
         """## Precision-recall and calibration
 
 The PR curve shows what each threshold trades; the dot is the tuned one. The
-calibration curve checks that a predicted 30 % means about 30 % of positives
-(on a rare class, most predictions sit near 0, so the bins are quantiles)."""
+calibration curve checks that a predicted probability means that share of
+positives. On a rare class most predictions sit near 0, so the bins are
+quantiles (20 of them, about 140 held-out rows each) and the points gather
+where the model's predictions do: low probabilities, with the last bins
+reaching higher."""
     ),
     new_code_cell(
         """p_pos = proba[:, list(search.classes_).index(pos)]
@@ -146,10 +174,10 @@ ax1.plot(recall_at, precision_at, "o", color="C3", label="tuned threshold")
 ax1.legend()
 ax1.set_title("Precision-recall on held-out rows")
 
-frac_pos, mean_pred = calibration_curve(y_test == pos, p_pos, n_bins=8,
+frac_pos, mean_pred = calibration_curve(y_test == pos, p_pos, n_bins=20,
                                         strategy="quantile")
 ax2.plot([0, 1], [0, 1], ":", color="grey", label="perfectly calibrated")
-ax2.plot(mean_pred, frac_pos, "o-", label=f"imbtune ({search.best_params_['calibration']})")
+ax2.plot(mean_pred, frac_pos, "o-", label=f"imbtune ({search.best_estimator_.calibration})")
 ax2.set_xlabel("mean predicted probability")
 ax2.set_ylabel("fraction of positives")
 ax2.set_title("Calibration on held-out rows")
@@ -163,13 +191,14 @@ plt.show()"""
 `best_estimator_` is an `ImbalancedPipeline` (or an `ImbalancedEnsemble` of
 the best trials when blending them scored higher in cross-fitting): it
 pickles, predicts on a DataFrame with the same columns, and carries its
-threshold."""
+threshold (`threshold_`)."""
     ),
     new_code_cell(
         """import pickle
 
 model = pickle.loads(pickle.dumps(search.best_estimator_))
 assert (model.predict(X_test) == pred).all()
+print(f"threshold_ = {model.threshold_:.3f}")
 model"""
     ),
 ]

@@ -32,4 +32,19 @@ def test_notebook_executes(path, monkeypatch, tmp_path):
     images = [out for out in outputs if "image/png" in out.get("data", {})]
     assert len(images) >= 2, "the notebook should draw its history, PR and calibration figures"
     text = "".join(out.get("text", "") for out in outputs)
-    assert "threshold:" in text and "PR-AUC" in text
+    assert "threshold:" in text and "PR-AUC" in text and "chosen model:" in text
+    # Nothing a reader would worry about: no warning printed by any cell.
+    stderr = "".join(out.get("text", "") for out in outputs if out.get("name") == "stderr")
+    assert "Warning" not in stderr, stderr
+
+
+def test_the_committed_notebook_is_what_its_build_script_writes(tmp_path, monkeypatch):
+    import importlib.util
+
+    build = Path(__file__).parents[1] / "notebooks" / "build_quickstart.py"
+    spec = importlib.util.spec_from_file_location("build_quickstart", build)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    committed = nbformat.read(build.with_name("quickstart.ipynb"), as_version=4)
+    sources = [(c.cell_type, c.source) for c in committed.cells]
+    assert sources == [(c.cell_type, c.source) for c in module.CELLS]
