@@ -210,7 +210,12 @@ class ThresholdRule:
         n_neg = len(y) - n_pos
         fn = n_pos - tp
         tn = n_neg - fp
-        scores = self.metric.threshold_curve(tp, fp, tn, fn, pos=self.pos)
+        # The curves average over both classes; with rows of one class only
+        # (as scikit-learn's scores do) the metric itself is called instead.
+        scores = (
+            self.metric.threshold_curve(tp, fp, tn, fn, pos=self.pos)
+            if n_pos and n_neg else None
+        )
         if scores is None:
             # Scored at a subset of the cuts only: nothing to average over.
             scores = self._scores_by_calls(p, y, values)
@@ -228,7 +233,10 @@ class ThresholdRule:
         elif j == len(values):
             self.threshold_ = float(values[-1] / 2.0)
         else:
-            self.threshold_ = float((values[j - 1] + values[j]) / 2.0)
+            middle = (values[j - 1] + values[j]) / 2.0
+            # Two adjacent floats have no float between them: the middle
+            # rounds onto one of them, and it must not be the lower.
+            self.threshold_ = float(middle if middle > values[j] else values[j - 1])
         self.score_ = float(scores[j])
         return self
 

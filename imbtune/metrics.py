@@ -176,7 +176,17 @@ def pr_auc(y_true, y_score, *, labels=None, pos_label=None):
     """
     y_true = np.asarray(y_true)
     y_score = np.asarray(y_score, dtype=float)
-    labels = np.unique(y_true) if labels is None else np.asarray(labels)
+    if labels is None:
+        labels = np.unique(y_true)
+        if len(labels) < 2 and pos_label is None:
+            # The greater label of one is no positive class: say which it is.
+            raise ValueError(
+                f"y_true holds one class only ({labels.tolist()}), so the positive "
+                "class cannot be read from it; pass pos_label= (or labels=, the "
+                "classes in the column order of y_score)."
+            )
+    else:
+        labels = np.asarray(labels)
     if y_score.ndim == 1:
         if pos_label is None:
             pos_label = labels[-1]
@@ -415,7 +425,9 @@ def _from_confusion_balanced_accuracy(cm):
 
 
 def _from_confusion_gmean(cm):
-    present = cm.sum(1) > 0
+    # As imbalanced-learn's geometric_mean_score: over the classes in y or in
+    # the predictions (a class only predicted has recall 0).
+    present = (cm.sum(0) + cm.sum(1)) > 0
     recalls = _safe_div(np.diag(cm), cm.sum(1))[present]
     return float(np.prod(recalls) ** (1.0 / len(recalls)))
 
@@ -666,8 +678,15 @@ def get_metric(scoring):
     )
 
 
-def _pr_auc_scorer_fn(y_true, y_score, labels=None, pos_label=None):
-    return pr_auc(y_true, y_score, labels=labels, pos_label=pos_label)
+def _pr_auc_scorer(estimator, X, y_true):
+    """``scoring=`` for pr_auc: the estimator's own ``classes_`` say which
+    column is which class, so a fold that holds one class only (or lacks one
+    of several) is scored right, not from the labels it happens to hold."""
+    proba = estimator.predict_proba(X)
+    classes = np.asarray(estimator.classes_)
+    if len(classes) == 2:
+        return pr_auc(y_true, proba[:, 1], pos_label=classes[1])
+    return pr_auc(y_true, proba, labels=classes)
 
 
 def get_scorer(name):
@@ -698,7 +717,7 @@ def get_scorer(name):
     True
     """
     if name == "pr_auc":
-        return make_scorer(_pr_auc_scorer_fn, response_method="predict_proba")
+        return _pr_auc_scorer
     functions = {
         "macro_f1": macro_f1,
         "balanced_accuracy": balanced_accuracy,

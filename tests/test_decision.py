@@ -168,3 +168,25 @@ def test_threshold_rule_never_picks_a_cut_where_the_metric_is_undefined():
     y = np.array([1, 1, 0, 1, 0, 0, 0])
     rule = ThresholdRule(metric, pos=1, smoothing=0).fit(np.column_stack([1 - p, p]), y)
     assert rule.score_ == 1.0 and 0.7 < rule.threshold_ <= 0.9
+
+
+def test_threshold_between_adjacent_floats_keeps_the_lower_one_out():
+    # (0.3 + its float neighbour below) / 2 rounds onto the neighbour, which
+    # then counted as positive; predict must give the score the rule reports.
+    metric = get_metric("macro_f1")
+    p = np.array([0.3, np.nextafter(0.3, 0)])
+    y = np.array([1, 0])
+    rule = ThresholdRule(metric, pos=1, smoothing=0).fit(np.column_stack([1 - p, p]), y)
+    assert rule.predict(np.column_stack([1 - p, p])).tolist() == [1, 0]
+    assert rule.score_ == 1.0
+
+
+@pytest.mark.parametrize("name", ["macro_f1", "balanced_accuracy", "gmean"])
+@pytest.mark.parametrize("y", [[0, 0, 0], [1, 1]])
+def test_rows_of_one_class_are_scored_as_the_metric_scores_them(name, y):
+    metric = get_metric(name)
+    y = np.array(y)
+    p = np.linspace(0.2, 0.6, len(y))
+    proba = np.column_stack([1 - p, p])
+    rule = ThresholdRule(metric, pos=1, smoothing=0).fit(proba, y)
+    assert rule.score_ == metric.score_labels(y, rule.predict(proba), 2) == 1.0

@@ -57,6 +57,36 @@ def test_internal_macro_f1_counts_the_classes_scikit_learn_counts(pairs):
     assert internal == pytest.approx(f1_score(y, y_pred, average="macro"))
 
 
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), min_size=1, max_size=40))
+def test_internal_gmean_counts_the_classes_imbalanced_learn_counts(pairs):
+    y = np.array([a for a, _ in pairs])
+    y_pred = np.array([b for _, b in pairs])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        reference = geometric_mean_score(y, y_pred)
+    assert get_metric("gmean").score_labels(y, y_pred, 4) == pytest.approx(reference)
+
+
+def test_pr_auc_scorer_reads_the_estimator_s_classes_on_any_fold():
+    X = np.arange(6.0).reshape(-1, 1)
+    y = np.array([0, 0, 0, 1, 1, 1])
+    model = LogisticRegression().fit(X, y)
+    # A fold of negatives only: no positive to find, as scikit-learn scores it.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = average_precision_score(y[:3], model.predict_proba(X[:3])[:, 1])
+    assert get_scorer("pr_auc")(model, X[:3], y[:3]) == expected == 0.0
+    X3 = np.arange(9.0).reshape(-1, 1)
+    y3 = np.repeat([0, 1, 2], 3)
+    model3 = LogisticRegression().fit(X3, y3)
+    # A fold without class 2 is scored on the classes it has.
+    score = get_scorer("pr_auc")(model3, X3[:6], y3[:6])
+    assert score == pytest.approx(pr_auc(y3[:6], model3.predict_proba(X3[:6]), labels=[0, 1, 2]))
+    with pytest.raises(ValueError, match="y_true holds one class only"):
+        pr_auc([0, 0, 0], [0.2, 0.5, 0.9])
+    assert pr_auc([0, 0, 0], [0.2, 0.5, 0.9], pos_label=1) == 0.0
+
+
 def test_pr_auc_binary_and_multiclass():
     rng = np.random.RandomState(1)
     y = rng.randint(0, 2, 100)
