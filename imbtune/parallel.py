@@ -269,7 +269,9 @@ def run_in_processes(search, build, n_workers, n_trials, timeout, seed, enqueue,
             if not round_lost:
                 break
             lost += round_lost
-            failed += _fail_orphans(study, round_lost[0])
+            orphans = _fail_orphans(study, round_lost[0])
+            failed += orphans
+            _retry(study, orphans)
         progress.update(study)
         progress.close()
         if lost:
@@ -297,7 +299,12 @@ def _remaining_shares(study, n_trials, n_workers, end_time):
         return []
     if n_trials is None:
         return trial_shares(None, n_workers)
-    started = sum(t.state != TrialState.WAITING for t in study.get_trials(deepcopy=False))
+    # A trial that a dead worker took with it spends none of n_trials: it is
+    # retried (see _retry), or replaced by a new draw.
+    started = sum(
+        t.state != TrialState.WAITING and not _worker_stopped(t)
+        for t in study.get_trials(deepcopy=False)
+    )
     return trial_shares(n_trials - started, n_workers) if started < n_trials else []
 
 
@@ -392,12 +399,38 @@ def _fail_orphans(study, reason):
     return [trial.number for trial in orphans]
 
 
+def _retry(study, numbers):
+    """Enqueue once more, with the same parameters, each trial a dead worker
+    took with it (not a retry itself: a trial whose worker dies twice, say
+    out of memory, is not tried a third time). The next workers run them
+    first."""
+    trials = study.get_trials(deepcopy=False)
+    for number in numbers:
+        trial = trials[number]
+        if "retry_of" in trial.user_attrs:
+            continue
+        study.enqueue_trial(
+            trial.params,
+            user_attrs={
+                "retry_of": number,
+                "note": f"a retry of trial {number}, whose worker process stopped",
+            },
+        )
+
+
+def _worker_stopped(trial):
+    return str(trial.user_attrs.get("error", "")).startswith("its worker process stopped")
+
+
 def _warn_lost(study, lost, failed, restarts):
     finished = sum(
         t.state.is_finished() and t.number not in failed
         for t in study.get_trials(deepcopy=False)
     )
-    went_on = "new workers went on with the rest of the budget and " if restarts else ""
+    went_on = (
+        "new workers went on with the rest of the budget, running those trials "
+        "once more first, and " if restarts else ""
+    )
     warnings.warn(
         f"Worker processes of the search stopped early ({lost[0]}). "
         f"The trials they were running ({', '.join(map(str, failed)) or 'none'}) are "

@@ -1148,7 +1148,8 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
                     "error", f"{type(exc).__name__}: {exc} (drawing the parameters)"
                 )
                 raise
-            notes = []
+            # A note set before the trial ran (a retry's) is kept.
+            notes = [trial.user_attrs["note"]] if "note" in trial.user_attrs else []
 
             def add_note(text):  # a trial's notes add up: "a; b"
                 notes.append(text)

@@ -136,12 +136,21 @@ def test_a_dead_worker_loses_only_its_running_trial_and_the_search_goes_on(
         ).fit(X, y)
     assert (tmp_path / "died").exists()
     states = search.cv_results_["state"]
-    # new workers went on: the search ran its 20 trials
-    assert len(states) == 20 and "RUNNING" not in set(states)
     orphans = search.cv_results_[states == "FAIL"]
     assert 1 <= len(orphans) <= 2  # loky stops both workers when one dies
     assert orphans["error"].str.startswith("its worker process stopped").all()
-    assert (states == "COMPLETE").sum() == 20 - len(orphans)
+    # new workers went on: the search completed its 20 trials, the orphans
+    # spent none of them and were each run once more, first
+    assert (states == "COMPLETE").sum() == 20 and "RUNNING" not in set(states)
+    assert len(states) == 20 + len(orphans)
+    for number in orphans["trial"]:
+        retry = search.cv_results_[
+            search.cv_results_["note"] == f"a retry of trial {number}, whose worker "
+                                          "process stopped"
+        ]
+        assert len(retry) == 1 and retry["state"].item() == "COMPLETE"
+        assert retry["params"].item() == orphans.loc[orphans["trial"] == number,
+                                                     "params"].item()
     # trials numbered after the orphans ran in the new workers
     assert search.cv_results_.loc[states == "COMPLETE", "trial"].max() > orphans["trial"].max()
     # the refit works from the finished trials (their OOF probabilities are
