@@ -75,12 +75,30 @@ def as_frame(X, *, estimator_name: str) -> pd.DataFrame:
             "column per name. Rename or drop the repeats (for example "
             "X.loc[:, ~X.columns.duplicated()])."
         )
-    columns = {}
+    # Float columns, the bulk of a wide table, are checked as one block; the
+    # loop below visits the others (a column at a time costs seconds on
+    # thousands of columns).
+    floats = np.flatnonzero([dtype == np.float64 for dtype in frame.dtypes])
+    if len(floats):
+        infinite = np.isinf(frame.iloc[:, floats].to_numpy()).any(axis=0)
+        if infinite.any():
+            name = frame.columns[floats[np.argmax(infinite)]]
+            raise ValueError(
+                f"Input X contains infinity in column {name!r}. Replace it "
+                "with a finite value or NaN (missing), which imbtune handles."
+            )
+    if len(floats) == frame.shape[1]:
+        return frame.copy(deep=False)
+    columns = {}  # position -> the column as imbtune reads it
+    is_float = np.zeros(frame.shape[1], bool)
+    is_float[floats] = True
     for j, name in enumerate(frame.columns):
+        if is_float[j]:
+            continue
         column = frame.iloc[:, j]
         dtype = column.dtype
         if pd.api.types.is_bool_dtype(dtype):
-            columns[name] = column.astype(float)
+            columns[j] = column.astype(float)
         elif pd.api.types.is_complex_dtype(dtype):
             raise ValueError(
                 f"Complex data not supported: column {name!r} of X is complex. "
@@ -93,7 +111,7 @@ def as_frame(X, *, estimator_name: str) -> pd.DataFrame:
                     f"Input X contains infinity in column {name!r}. Replace it "
                     "with a finite value or NaN (missing), which imbtune handles."
                 )
-            columns[name] = values
+            columns[j] = values
         elif _is_categorical_series(column):
             if dtype == object and not isinstance(X, pd.DataFrame):  # noqa: E721 (a numpy dtype)
                 numeric = pd.to_numeric(column, errors="coerce")
@@ -102,17 +120,18 @@ def as_frame(X, *, estimator_name: str) -> pd.DataFrame:
                         raise ValueError(
                             f"Input X contains infinity in column {name!r}."
                         )
-                    columns[name] = numeric.astype(float)
+                    columns[j] = numeric.astype(float)
                     continue
-            columns[name] = column
+            columns[j] = column
         else:
             raise TypeError(
                 f"Column {name!r} of X has dtype {dtype}, which {estimator_name} "
                 "cannot use. Convert it to numbers (e.g. a timestamp to days since "
                 "an origin) or to strings/category before fitting."
             )
-    out = pd.DataFrame(columns, index=frame.index)
-    out.columns = frame.columns
+    out = frame.copy(deep=False)
+    for j, column in columns.items():
+        out.isetitem(j, column)  # a new column in the copy: X itself is untouched
     return out
 
 

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -132,15 +134,25 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         self.categories_ = {}
         self.medians_ = {}
         self.indicator_columns_ = []
-        for name in self._columns:
-            column = frame[name]
-            if column.dtype.kind == "f":
+        # The numeric columns as one block: medians and missingness at once.
+        numeric = np.flatnonzero([dtype.kind == "f" for dtype in frame.dtypes])
+        medians = has_nan = None
+        if self.impute and len(numeric):
+            block = frame.iloc[:, numeric].to_numpy(dtype=float)
+            has_nan = np.isnan(block).any(axis=0)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN column
+                medians = np.nanmedian(block, axis=0)
+            medians = np.where(np.isnan(medians), 0.0, medians)
+        position = {j: k for k, j in enumerate(numeric)}
+        for j, name in enumerate(self._columns):
+            if j in position:
                 if self.impute:
-                    observed = column.dropna()
-                    self.medians_[name] = float(observed.median()) if len(observed) else 0.0
-                    if column.isna().any():
+                    self.medians_[name] = float(medians[position[j]])
+                    if has_nan[position[j]]:
                         self.indicator_columns_.append(name)
                 continue
+            column = frame.iloc[:, j]
             self.categorical_columns_.append(name)
             if isinstance(column.dtype, pd.CategoricalDtype):
                 # The column's own order of categories is kept (it may mean
@@ -173,7 +185,21 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         validate_data(self, X, skip_check_array=True, reset=False)
         n_out = len(self._columns) + len(self.indicator_columns_)
         out = np.empty((frame.shape[0], n_out), dtype=float)
+        # Numeric columns that arrive as floats are taken as one block; any
+        # other column (a category, or text where fit had numbers) one by one.
+        numeric = [j for j, name in enumerate(self._columns) if name not in self.categories_]
+        dtypes = frame.dtypes.to_numpy()
+        block = [j for j in numeric if dtypes[j] == np.float64]
+        if block:
+            values = frame.iloc[:, block].to_numpy(dtype=float)
+            if self.impute:
+                medians = np.array([self.medians_[self._columns[j]] for j in block])
+                values = np.where(np.isnan(values), medians, values)
+            out[:, block] = values
+        in_block = set(block)
         for j, name in enumerate(self._columns):
+            if j in in_block:
+                continue
             column = frame.iloc[:, j]
             if name in self.categories_:
                 categories = self.categories_[name]
@@ -197,9 +223,10 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
                 if self.impute:
                     values = np.where(np.isnan(values), self.medians_[name], values)
                 out[:, j] = values
-        for i, name in enumerate(self.indicator_columns_):
-            j = self._columns.index(name)
-            out[:, len(self._columns) + i] = frame.iloc[:, j].isna().to_numpy()
+        if self.indicator_columns_:
+            where = {name: j for j, name in enumerate(self._columns)}
+            indicators = [where[name] for name in self.indicator_columns_]
+            out[:, len(self._columns):] = frame.iloc[:, indicators].isna().to_numpy()
         return out
 
     def get_feature_names_out(self, input_features=None):

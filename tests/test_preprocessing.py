@@ -121,3 +121,24 @@ def test_large_integer_categories_stay_distinct():
     np.testing.assert_array_equal(
         encoder.transform(pd.DataFrame({"card": ids})).ravel(), [0.0, 1.0, 0.0]
     )
+
+
+def test_a_wide_table_encodes_as_one_column_at_a_time_would():
+    # Float columns are handled as one block; the result is the same as
+    # encoding each column on its own, and the input is left as it was.
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame(rng.normal(size=(40, 30)), columns=[f"c{i}" for i in range(30)])
+    X.iloc[::5, ::4] = np.nan
+    X.iloc[:, 7] = np.nan  # all missing
+    X.insert(3, "kind", pd.Categorical(rng.choice(list("ab"), 40)))
+    X.insert(9, "flag", rng.rand(40) > 0.5)
+    before = X.copy()
+    encoder = TabularEncoder(impute=True).fit(X)
+    out = encoder.transform(X)
+    pd.testing.assert_frame_equal(X, before)
+    for j, name in enumerate(X.columns):
+        alone = TabularEncoder(impute=True).fit(X[[name]])
+        np.testing.assert_array_equal(alone.transform(X[[name]])[:, 0], out[:, j])
+        if name in alone.indicator_columns_:
+            k = len(X.columns) + encoder.indicator_columns_.index(name)
+            np.testing.assert_array_equal(alone.transform(X[[name]])[:, 1], out[:, k])
