@@ -227,6 +227,16 @@ class _Demo(_Command):
 
         get_metric(args.scoring)  # fail fast on a typo
         X, y = load_dataset(args.dataset)
+        counts = y.value_counts()
+        if (counts < 2).any():
+            from ._validation import label_repr
+
+            rare = ", ".join(label_repr(c) for c in counts.index[counts < 2])
+            raise ValueError(
+                f"Class(es) {rare} of {args.dataset!r} have a single row; the demo "
+                "holds out a stratified quarter of the rows, which needs at least 2 "
+                "of every class. Drop those rows or merge the class into another."
+            )
         X_train, X_test, y_train, y_test = train_test_split_stratified(
             X, y, test_size=0.25, random_state=args.random_state
         )

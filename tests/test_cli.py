@@ -59,6 +59,9 @@ def test_a_csv_file_of_your_own(tmp_path, capsys):
     (tmp_path / "semi.csv").write_text("a;b;target\n1;2;0\n")
     assert main(["demo", "--dataset", str(tmp_path / "semi.csv")]) == 2
     assert "separated by ';'" in capsys.readouterr().err
+    (tmp_path / "lonely.csv").write_text("a,target\n" + "1,0\n" * 9 + "2,1\n")
+    assert main(["demo", "--dataset", str(tmp_path / "lonely.csv")]) == 2
+    assert "Class(es) 1 of" in capsys.readouterr().err
     assert main(["demo", "--dataset", "digits8"]) == 2
     assert "Did you mean 'digits_8'" in capsys.readouterr().err
 
