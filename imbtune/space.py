@@ -257,6 +257,18 @@ class SearchSpace:
         smallest = [s for s in smallest if s is not None]
         # k_neighbors never exceeds what the smallest over-sampled class allows.
         self.max_k = max(1, min(smallest) - 1) if smallest else 1
+        for spec in self.resamplers.values():
+            for key, dist in spec.space.items():
+                if (
+                    isinstance(dist, IntDistribution)
+                    and spec._clamps(key)
+                    and dist.high > self.max_k
+                ):
+                    self.notes.append(
+                        f"{spec.name}: {key} is searched up to {self.max_k} (not "
+                        f"{dist.high}): the smallest class it over-samples has "
+                        f"{self.max_k + 1} rows in a training fold."
+                    )
         names = list(DEFAULT_CLASSIFIERS) if classifiers is None else _as_list(classifiers)
         if not names:
             raise ValueError("classifiers must name at least one classifier.")

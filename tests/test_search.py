@@ -811,10 +811,12 @@ def test_numeric_only_resamplers_are_left_out_on_categorical_data(thyroid_mixed)
 
 def test_k_neighbors_space_follows_the_smallest_fold():
     X, y = small_imbalanced(n=200, minority=9)
-    search = ImbalancedSearchCV(
-        n_trials=6, resamplers=["smote"], classifiers=["logreg"], cv=3,
-        random_state=0, warm_start=False,
-    ).fit(X, y)
+    with pytest.warns(FallbackWarning, match=r"smote: k_neighbors is searched up to 5 "
+                                             r"\(not 10\).*has 6 rows in a training fold"):
+        search = ImbalancedSearchCV(
+            n_trials=6, resamplers=["smote"], classifiers=["logreg"], cv=3,
+            random_state=0, warm_start=False,
+        ).fit(X, y)
     # 9 minority rows, 3 folds: 6 per training fold, so k <= 5
     assert search.cv_results_["param_smote__k_neighbors"].max() <= 5
 
