@@ -122,39 +122,26 @@ def summarize_search(search, X_test, y_test, out=None):
     return held_pr_auc
 
 
-def _positive(kind):
-    """An argparse type: a number of ``kind`` above zero."""
+def _number(kind, ok, requirement):
+    """An argparse type: a ``kind`` for which ``ok(value)`` holds, else the
+    ``requirement`` in argparse's one-line error."""
     def parse(text):
         try:
             value = kind(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-        if not value > 0:  # also refuses nan
-            raise argparse.ArgumentTypeError(f"must be above 0; got {text}")
+        if not ok(value):  # a comparison with nan is False: nan is refused
+            raise argparse.ArgumentTypeError(f"must be {requirement}; got {text}")
         return value
 
     parse.__name__ = kind.__name__
     return parse
 
 
-def _n_jobs(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if value == 0 or value < -1:
-        raise argparse.ArgumentTypeError(f"must be -1 (all cores) or at least 1; got {text}")
-    return value
-
-
-def _seed(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if not 0 <= value < 2**32:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 2**32 - 1; got {text}")
-    return value
+_positive_float = _number(float, lambda v: v > 0, "above 0")
+_positive_int = _number(int, lambda v: v > 0, "above 0")
+_n_jobs = _number(int, lambda v: v == -1 or v >= 1, "-1 (all cores) or at least 1")
+_seed = _number(int, lambda v: 0 <= v < 2**32, "between 0 and 2**32 - 1")
 
 
 def _interrupted(search):
@@ -202,11 +189,11 @@ class _Demo(_Command):
             "--scoring", default="macro_f1", help="metric to tune (default: macro_f1)"
         )
         parser.add_argument(
-            "--timeout", type=_positive(float), default=60.0,
+            "--timeout", type=_positive_float, default=60.0,
             help="search seconds (default: 60)",
         )
         parser.add_argument(
-            "--n-trials", type=_positive(int), default=None,
+            "--n-trials", type=_positive_int, default=None,
             help="stop after this many trials (default: when --timeout ends)",
         )
         parser.add_argument(
