@@ -167,10 +167,13 @@ class _TopTrials:
         self._models = {}
 
     def offer(self, number, score, oof, fit_time, family=None, models=None):
-        with self._lock:
-            if models is not None and self.keep_models:
-                self._models[number] = models
-        self.merge([(score, -number, number, oof, fit_time, family)])
+        # One hold of the lock: were the models stored apart from the entry,
+        # another thread's merge in between would drop them (their trial not
+        # yet among the entries).
+        self.merge(
+            [(score, -number, number, oof, fit_time, family)],
+            models=None if models is None else {number: models},
+        )
 
     def merge(self, entries, models=None):
         """Add entries (another process's, say, with the fold models it held:

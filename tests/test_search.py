@@ -5,6 +5,7 @@ import json
 import logging
 import os
 import pickle
+import threading
 import time
 import warnings
 from pathlib import Path
@@ -209,6 +210,36 @@ def test_top_trials_keep_the_best_of_each_classifier():
     for entry in top.candidates():
         plain.merge([entry])
     assert plain.candidates() == plain.best() == top.best()
+
+
+def test_top_trials_keep_a_trials_models_when_another_thread_merges_meanwhile():
+    # Trials in threads share one _TopTrials. Another thread's merge may run
+    # whenever offer lets go of the lock; it must not drop the fold models
+    # of the trial being offered.
+    top = search_module._TopTrials(size=2, keep_models=2)
+
+    class Interleaving:
+        """A lock that lets another thread's merge run at its first release."""
+
+        def __init__(self):
+            self.inner = threading.Lock()
+            self.done = False
+
+        def __enter__(self):
+            self.inner.acquire()
+
+        def __exit__(self, *exc):
+            self.inner.release()
+            if not self.done:
+                self.done = True
+                top.merge([(0.5, -9, 9, np.zeros(2), 1.0, "forest")])
+
+    top._lock = Interleaving()
+    models = ["fold model 1", "fold model 2"]
+    top.offer(1, 0.9, np.ones(2), 1.0, family="logreg", models=models)
+    assert [e[2] for e in top.candidates()] == [1, 9]
+    assert top.models(1) == models
+    assert top.held() == {1}
 
 
 def test_tie_break_reaches_past_the_best_trials_of_one_classifier(quiet, monkeypatch):
