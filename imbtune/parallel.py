@@ -17,7 +17,10 @@ A worker that dies (killed, out of memory) loses only the trial it was
 running: that trial is marked failed with a note, every finished trial is
 kept, and new workers go on with what is left of the budget (at most twice).
 loky stops every worker of the pool when one dies, so the trials the others
-were running are marked failed too.
+were running are marked failed too. The best trials' out-of-fold
+probabilities that a stopped worker would have returned are not lost with
+it: each worker also writes them to a file as its trials finish, and the
+parent reads a stopped worker's file instead.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -28,6 +31,7 @@ import concurrent.futures
 import concurrent.futures.process
 import contextlib
 import os
+import pickle
 import shutil
 import tempfile
 import time
@@ -99,6 +103,7 @@ def _work(search, build, storage_path, worker, n_workers, n_trials, end_time):
     budget = make_budget(timeout)
     objective = search._objective(problem, space, calibrations, budget, top)
     storage = _journal(storage_path)
+    spill = _spill_to(_spill_path(storage_path, worker), top)
     previous = optuna.logging.get_verbosity()
     optuna.logging.set_verbosity(optuna.logging.ERROR)  # the parent logs trials
     try:
@@ -117,7 +122,7 @@ def _work(search, build, storage_path, worker, n_workers, n_trials, end_time):
             )
             study.optimize(
                 objective, n_trials=n_trials, timeout=timeout, n_jobs=1,
-                catch=(Exception,), callbacks=[stop_when_expired(budget)],
+                catch=(Exception,), callbacks=[stop_when_expired(budget), spill],
             )
     finally:
         optuna.logging.set_verbosity(previous)
@@ -125,6 +130,62 @@ def _work(search, build, storage_path, worker, n_workers, n_trials, end_time):
     # that the parent's final model needs no fit (see ImbalancedPipeline's
     # final_model).
     return top.candidates(), set(problem.notes), {n: top.models(n) for n in top.held()}
+
+
+def _spill_path(storage_path, worker):
+    return f"{storage_path}.top-{worker}"
+
+
+def _spill_to(path, top):
+    """An Optuna callback (run after each finished trial) that appends to
+    ``path`` the entries of ``top`` (the best trials' out-of-fold
+    probabilities, see ``_TopTrials``) it has not written yet. Should the
+    worker be stopped, the parent reads them there (``_read_spill``). The
+    file is rewritten with the current entries alone once most of what it
+    holds has left them. Fold models are not written: a final model whose
+    fold models were lost is refitted."""
+    written = set()
+
+    def spill(study, trial):
+        entries = top.candidates()
+        new = [e for e in entries if e[2] not in written]
+        if not new:
+            return
+        compact = len(written) + len(new) > 2 * len(entries) + 10
+        try:
+            if compact:  # a fresh file, swapped in whole
+                with open(path + ".new", "wb") as f:
+                    for entry in entries:
+                        pickle.dump(entry, f, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(path + ".new", path)
+                written.clear()
+                written.update(e[2] for e in entries)
+            else:
+                with open(path, "ab") as f:
+                    for entry in new:
+                        pickle.dump(entry, f, protocol=pickle.HIGHEST_PROTOCOL)
+                written.update(e[2] for e in new)
+        except OSError:  # a full disk, say: only a stopped worker's entries are at stake
+            pass
+
+    return spill
+
+
+def _read_spill(path):
+    """The entries a worker wrote with ``_spill_to``, up to a record that its
+    death cut short."""
+    entries = []
+    try:
+        f = open(path, "rb")
+    except FileNotFoundError:
+        return entries
+    with f:
+        while True:
+            try:
+                entries.append(pickle.load(f))
+            except Exception:  # the end (EOFError), or a record cut short
+                break
+    return entries
 
 
 def _finished_since(study, logged, best, log):
@@ -258,10 +319,12 @@ def run_in_processes(search, build, n_workers, n_trials, timeout, seed, enqueue,
                 keep_finished(f"{type(error).__name__}: {error}")
                 raise error
             round_lost = []
-            for result in results:
+            for worker, result in enumerate(results, start=round_ * n_workers):
                 if isinstance(result, BaseException):  # the worker died
                     first = str(result).strip().split("\n")[0].split(". ")[0].rstrip(".")
                     round_lost.append(f"{type(result).__name__}: {first}")
+                    # its finished trials' OOFs, as it wrote them
+                    tops.extend(_read_spill(_spill_path(path, worker)))
                 else:
                     tops.extend(result[0])
                     notes |= result[1]

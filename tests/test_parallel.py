@@ -14,8 +14,9 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 
+import imbtune.search as search_module
 from imbtune import ClassifierSpec, FallbackWarning, ImbalancedSearchCV, TrialFailedWarning
-from imbtune.parallel import trial_shares, unpicklable, worker_seed
+from imbtune.parallel import run_in_processes, trial_shares, unpicklable, worker_seed
 
 
 def test_trial_shares_split_n_trials_exactly():
@@ -123,9 +124,17 @@ class _DiesOnce(ClassifierMixin, BaseEstimator):
 
 
 def test_a_dead_worker_loses_only_its_running_trial_and_the_search_goes_on(
-    breast_cancer, quiet, tmp_path
+    breast_cancer, quiet, tmp_path, monkeypatch
 ):
     X, y = breast_cancer
+    returned = []  # what run_in_processes gives the search
+
+    def recorded(*args, **kwargs):
+        result = run_in_processes(*args, **kwargs)
+        returned.append(result)
+        return result
+
+    monkeypatch.setattr(search_module, "run_in_processes", recorded)
     spec = ClassifierSpec("dies_once", _DiesOnce(log_dir=str(tmp_path)),
                           space={"C": FloatDistribution(0.1, 10, log=True)}, weighting=None)
     with pytest.warns(TrialFailedWarning, match="Worker processes of the search stopped early"):
@@ -151,6 +160,13 @@ def test_a_dead_worker_loses_only_its_running_trial_and_the_search_goes_on(
         assert len(retry) == 1 and retry["state"].item() == "COMPLETE"
         assert retry["params"].item() == orphans.loc[orphans["trial"] == number,
                                                      "params"].item()
+    # the out-of-fold probabilities of every finished trial reach the
+    # ensemble and tie_break, those of the stopped workers' trials included
+    # (20 trials: all among the 20 best); each one as the trial computed it
+    (_, entries, _, _), = returned
+    complete = search.cv_results_.loc[states == "COMPLETE", "trial"]
+    assert sorted(e[2] for e in entries) == sorted(complete)
+    assert all(e[0] == search.study_.trials[e[2]].value for e in entries)
     # trials numbered after the orphans ran in the new workers
     assert search.cv_results_.loc[states == "COMPLETE", "trial"].max() > orphans["trial"].max()
     # the refit works from the finished trials (their OOF probabilities are
@@ -264,3 +280,26 @@ def test_workers_get_the_parameters_not_an_earlier_fit(breast_cancer, quiet, mon
         assert worker_search.get_params() == search.get_params()
         assert not [k for k in vars(worker_search) if k.endswith("_")]
     assert hasattr(search, "best_estimator_")
+
+
+def test_a_workers_spilled_entries_survive_a_cut_record_and_compaction(tmp_path):
+    # What a worker writes of its best trials' OOFs, read back by the parent
+    # after the worker died: whole records only, and the file stays small.
+    from imbtune.parallel import _read_spill, _spill_to
+    from imbtune.search import _TopTrials
+
+    top = _TopTrials(size=3)
+    path = str(tmp_path / "journal.log.top-0")
+    spill = _spill_to(path, top)
+    for number in range(40):  # each trial better than the last
+        top.offer(number, number / 40, np.full(5, number), 1.0, family="logreg")
+        spill(None, None)
+        on_disk = _read_spill(path)
+        assert {e[2] for e in top.candidates()} <= {e[2] for e in on_disk}
+        assert len(on_disk) <= 2 * 3 + 10 + 1  # rewritten once mostly stale
+    assert [e[2] for e in on_disk[-3:]] == [37, 38, 39]
+    np.testing.assert_array_equal(on_disk[-1][3], np.full(5, 39))
+    with open(path, "ab") as f:  # a record the worker's death cut short
+        f.write(b"\x80\x05\x95\xff\x00\x00")
+    assert [e[2] for e in _read_spill(path)] == [e[2] for e in on_disk]
+    assert _read_spill(str(tmp_path / "never-written")) == []
