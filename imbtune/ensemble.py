@@ -261,6 +261,10 @@ oof_proba_, cv_scores_, n_features_in_, feature_names_in_
             self.pipelines_.append(fitted)
         return self
 
+    def _encoder(self):
+        # Every member's encoder saw the same rows and categories.
+        return self.pipelines_[0].encoder_
+
     def _raw_proba(self, X):
         return sum(
             w * member._raw_proba(X)

@@ -394,7 +394,13 @@ class _DecisionClassifier(ClassifierMixin, BaseEstimator):
             frame = frame.set_axis(list(fitted), axis=1)
         elif fitted is None and named:  # fitted on an array: as_frame's names
             frame = frame.set_axis(array_column_names(frame.shape[1]), axis=1)
+        _warn_unseen(self._encoder(), frame)
         return frame
+
+    def _encoder(self):
+        """The encoder fitted on all of fit's rows (the fold models' own
+        encoders each saw a part of them)."""
+        return self.encoder_
 
     def predict_proba(self, X):
         """Calibrated class probabilities.
@@ -678,6 +684,26 @@ class ImbalancedPipeline(_DecisionClassifier):
                 for encoder, model in self.fold_models_
             ], axis=0)
         return predict_proba_full(self.model_, self.encoder_.transform(X), n_classes)
+
+
+def _warn_unseen(encoder, frame):
+    """Say when rows hold categories that fit never saw: the models read
+    them as unknown (NaN), which the user should know."""
+    unseen = encoder._unseen(frame)
+    if not unseen:
+        return
+    parts = [
+        f"{name!r} ({count} row{'s' if count > 1 else ''}: "
+        f"{', '.join(map(repr, values[:3]))}{', ...' if len(values) > 3 else ''})"
+        for name, (count, values) in unseen.items()
+    ]
+    warnings.warn(
+        f"X holds categories not seen in fit, in column{'s' if len(parts) > 1 else ''} "
+        f"{'; '.join(parts)}. The models read them as unknown (NaN). Map them to "
+        "known categories, or refit on data that has them.",
+        FallbackWarning,
+        stacklevel=4,
+    )
 
 
 def _score(estimator, X, y, sample_weight):

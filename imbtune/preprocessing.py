@@ -23,11 +23,16 @@ def _category_keys(values):
     still matches when it comes back as an int or float column (read from a
     CSV, or given as an array). Missing values must be removed first."""
     values = pd.Series(values)
+    if isinstance(values.dtype, pd.CategoricalDtype):  # each category once
+        keys = _category_keys(values.cat.categories.to_series())
+        return keys[values.cat.codes.to_numpy()]
     if values.dtype.kind in "iu":
         return values.astype(str).to_numpy(dtype=object)
     if values.dtype.kind == "f":
         numbers = values.to_numpy(dtype=float)
         return np.array([_number_key(v) for v in numbers], dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+        return values.to_numpy(dtype=object)  # text only: each is its own key
     return np.array([_value_key(v) for v in values], dtype=object)
 
 
@@ -55,7 +60,8 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
     (pandas ``category``, ``object`` or string dtype) become integer codes
     ``0..n_categories-1`` in the order of the categories seen in ``fit``; a
     missing value gets its own code ``n_categories``, and a category never seen
-    in ``fit`` becomes NaN (the models imbtune uses read NaN as "missing").
+    in ``fit`` becomes NaN (the models imbtune uses read NaN as "missing";
+    :class:`ImbalancedPipeline` says so with a ``FallbackWarning``).
     Categories that are numbers match by value, so a category column of 1, 2,
     3 is read the same when it comes back as int, float or text. Text in a
     column that was numeric in ``fit`` is an error, not NaN.
@@ -228,6 +234,26 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             indicators = [where[name] for name in self.indicator_columns_]
             out[:, len(self._columns):] = frame.iloc[:, indicators].isna().to_numpy()
         return out
+
+    def _unseen(self, frame):
+        """The categories in ``frame`` (a DataFrame with the columns of fit,
+        in their order) that fit did not see: column name -> (number of rows,
+        the distinct values), for the columns that have any."""
+        found = {}
+        for j, name in enumerate(self._columns):
+            if name not in self.categories_:
+                continue
+            column = frame.iloc[:, j]
+            present = column[column.notna().to_numpy()]
+            if present.empty:
+                continue
+            codes = pd.Categorical(
+                _category_keys(present), categories=self.categories_[name]
+            ).codes
+            unseen = present[codes < 0]
+            if len(unseen):
+                found[name] = (len(unseen), pd.unique(unseen).tolist())
+        return found
 
     def get_feature_names_out(self, input_features=None):
         """Names of the output columns.

@@ -57,13 +57,49 @@ def test_predicts_on_new_frame_with_same_columns_and_pickles(thyroid_mixed):
                              calibration="isotonic", random_state=0).fit(X.iloc[:700], y.iloc[:700])
     new = X.iloc[700:].copy()
     new.loc[new.index[0], "referral_source"] = "never-seen-before"
-    before = clf.predict_proba(new)
+    with pytest.warns(FallbackWarning, match="'referral_source' \\(1 row: 'never-seen-before'\\)"):
+        before = clf.predict_proba(new)
     again = pickle.loads(pickle.dumps(clf))
-    np.testing.assert_array_equal(again.predict_proba(new), before)
-    np.testing.assert_array_equal(again.predict(new), clf.predict(new))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FallbackWarning)
+        np.testing.assert_array_equal(again.predict_proba(new), before)
+        np.testing.assert_array_equal(again.predict(new), clf.predict(new))
     # feature names are checked like scikit-learn does
     with pytest.raises(ValueError, match="Feature names"):
         clf.predict(new.rename(columns={"age": "Age"}))
+
+
+@pytest.mark.parametrize("final_model", ["folds", "refit"])
+def test_unseen_categories_are_read_as_missing_with_a_warning(final_model):
+    # A category fit never saw is read as missing, and said; a category some
+    # fold models never saw (but fit did) is not the user's concern.
+    rng = np.random.RandomState(0)
+    n = 300
+    X = pd.DataFrame({
+        "amount": rng.normal(size=n),
+        "city": rng.choice(["a", "b", "c"], size=n),
+        "plan": pd.Categorical(rng.choice(["x", "y"], size=n)),
+    })
+    X.loc[0, "city"] = "rare"  # one row: in fit, but outside 4 of 5 folds' training
+    y = (X["amount"] + rng.normal(scale=0.5, size=n) > 1.2).astype(int)
+    pipeline = ImbalancedPipeline("lightgbm", classifier_params={"n_estimators": 20},
+                                  final_model=final_model, random_state=0).fit(X, y)
+    ensemble = ImbalancedEnsemble([ImbalancedPipeline("logreg"), pipeline], cv=3,
+                                  random_state=0).fit(X, y)
+    for model in (pipeline, ensemble):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            seen = model.predict_proba(X.iloc[:20])  # holds "rare"
+        new = X.iloc[:6].copy()
+        new["city"] = ["d", "e", "d", "f", "g", None]  # None: missing, not unseen
+        new["plan"] = ["x", "z", "x", "x", "x", "x"]
+        with pytest.warns(FallbackWarning) as record:
+            proba = model.predict_proba(new)
+        assert len(record) == 1  # once for the ensemble, not once per member
+        message = str(record[0].message)
+        assert "columns 'city' (5 rows: 'd', 'e', 'f', ...); 'plan' (1 row: 'z')" in message
+        assert "The models read them as unknown (NaN)" in message
+        assert proba.shape == (6, 2) and seen.shape == (20, 2)
 
 
 def test_array_and_frame_are_taken_by_position_as_scikit_learn_does(thyroid_mixed):

@@ -3,8 +3,10 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from imbtune.preprocessing import TabularEncoder
+from imbtune.preprocessing import TabularEncoder, _category_keys, _value_key
 
 
 def _table():
@@ -142,3 +144,26 @@ def test_a_wide_table_encodes_as_one_column_at_a_time_would():
         if name in alone.indicator_columns_:
             k = len(X.columns) + encoder.indicator_columns_.index(name)
             np.testing.assert_array_equal(alone.transform(X[[name]])[:, 1], out[:, k])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.one_of(
+        st.lists(st.text(max_size=3), min_size=1, max_size=8),
+        st.lists(st.integers(-(2**70), 2**70), min_size=1, max_size=8),
+        st.lists(st.floats(allow_nan=False, allow_infinity=False), min_size=1, max_size=8),
+        st.lists(st.one_of(st.text(max_size=2), st.integers(-5, 5), st.booleans(),
+                           st.floats(-3, 3)), min_size=1, max_size=8),
+    ),
+    dtype=st.sampled_from([None, object, "category", "string"]),
+)
+def test_category_keys_are_each_values_own_key_whatever_the_dtype(values, dtype):
+    # The fast paths (text only, a pandas category column) give each value
+    # the key it gets on its own: categories match however a column is held.
+    try:
+        column = pd.Series(values, dtype=dtype)
+    except (TypeError, ValueError, OverflowError):
+        return  # a dtype pandas does not hold these values in
+    if column.isna().any():
+        return  # keys are for present values
+    assert list(_category_keys(column)) == [_value_key(v) for v in column]
