@@ -25,10 +25,11 @@ import time
 import numpy as np
 from optuna.distributions import FloatDistribution, IntDistribution
 from sklearn.base import clone
-from sklearn.compose import ColumnTransformer
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from sklearn.preprocessing import StandardScaler
 from sklearn.utils import get_tags
+
+from .preprocessing import _OneHotColumns
 
 __all__ = [
     "CLASSIFIERS",
@@ -145,19 +146,15 @@ class _CheckedScaler(StandardScaler):
         return self
 
 
-def _one_hot_scaler(mask, scale=True):
-    cat = np.flatnonzero(mask)
-    num = np.flatnonzero(~mask)
-    return ColumnTransformer(
-        [
-            (
-                "categorical",
-                OneHotEncoder(handle_unknown="ignore", sparse_output=False),
-                cat,
-            ),
-            ("numeric", _CheckedScaler() if scale else "passthrough", num),
-        ]
-    )
+def _one_hot_scaler(mask, model, scale=True):
+    """The one-hot view of category codes for ``model``: sparse on a large
+    table where ``model`` takes a sparse matrix (see _OneHotColumns)."""
+    try:
+        sparse_ok = bool(get_tags(model).input_tags.sparse)
+    except Exception:  # a model without scikit-learn's tags: dense, as ever
+        sparse_ok = False
+    return _OneHotColumns(mask, scaler=_CheckedScaler() if scale else None,
+                         sparse_ok=sparse_ok)
 
 
 class ClassifierSpec:
@@ -283,7 +280,7 @@ class ClassifierSpec:
             # One-hot the code columns; sample weights then address the model step.
             fit_params = {f"model__{k}": v for k, v in fit_params.items()}
             estimator = Pipeline(
-                [("onehot", _one_hot_scaler(ctx.categorical_mask, scale=False)),
+                [("onehot", _one_hot_scaler(ctx.categorical_mask, estimator, scale=False)),
                  ("model", estimator)]
             )
         return estimator, fit_params
@@ -463,7 +460,7 @@ class _LogisticRegression(ClassifierSpec):
         )
         return (
             Pipeline(
-                [("encode", _one_hot_scaler(ctx.categorical_mask)), ("model", model)]
+                [("encode", _one_hot_scaler(ctx.categorical_mask, model)), ("model", model)]
             ),
             {},
         )

@@ -272,3 +272,90 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         names = [str(c) for c in self._columns]
         names += [f"missingindicator_{c}" for c in self.indicator_columns_]
         return np.asarray(names, dtype=object)
+
+
+# Above this many values (rows x columns out), a one-hot view is sparse:
+# 2**26 float64 values are 512 MiB, and a trial holds a few such views.
+# Dense, a column of thousands of categories (a merchant, a postcode) on a
+# large table would not fit in memory; below the limit the view is dense, as
+# it always was (the search's results on such tables are unchanged).
+DENSE_ONE_HOT_LIMIT = 2**26
+
+
+class _OneHotColumns(TransformerMixin, BaseEstimator):
+    """Category code columns one-hot encoded, the other columns scaled or kept.
+
+    The view that models and resamplers which cannot read category codes
+    (logistic regression, forests, nearest neighbours) are given. It is a
+    dense array up to ``DENSE_ONE_HOT_LIMIT`` values (rows times output
+    columns) and, above that with ``sparse_ok``, a CSR matrix, so that a
+    column of many categories on a large table does not exhaust memory.
+
+    Parameters
+    ----------
+    categorical_mask : array-like of bool
+        Which input columns hold category codes (see :class:`TabularEncoder`).
+    scaler : transformer or None, default=None
+        Applied to the other columns; ``None`` passes them through.
+    sparse_ok : bool, default=True
+        Whether what receives the view accepts a sparse matrix.
+
+    Attributes
+    ----------
+    columns_ : ColumnTransformer
+        The fitted encoder and scaler.
+    sparse_ : bool
+        Whether the view is sparse.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from imbtune.preprocessing import _OneHotColumns
+    >>> X = np.array([[0.0, 1.5], [1.0, 2.5], [2.0, 0.5]])
+    >>> _OneHotColumns([True, False]).fit_transform(X)
+    array([[1. , 0. , 0. , 1.5],
+           [0. , 1. , 0. , 2.5],
+           [0. , 0. , 1. , 0.5]])
+    """
+
+    def __init__(self, categorical_mask, scaler=None, sparse_ok=True):
+        self.categorical_mask = categorical_mask
+        self.scaler = scaler
+        self.sparse_ok = sparse_ok
+
+    def fit(self, X, y=None):
+        self.fit_transform(X)
+        return self
+
+    def fit_transform(self, X, y=None):
+        from sklearn.base import clone
+        from sklearn.compose import ColumnTransformer
+        from sklearn.preprocessing import OneHotEncoder
+
+        mask = np.asarray(self.categorical_mask, dtype=bool)
+        cat, num = np.flatnonzero(mask), np.flatnonzero(~mask)
+        # Distinct values per column (NaN, an unseen category, counted once).
+        n_out = len(num) + sum(len(np.unique(X[:, j])) for j in cat)
+        self.sparse_ = bool(self.sparse_ok) and X.shape[0] * n_out > DENSE_ONE_HOT_LIMIT
+        scaler = "passthrough" if self.scaler is None else clone(self.scaler)
+        self.columns_ = ColumnTransformer(
+            [
+                ("categorical",
+                 OneHotEncoder(handle_unknown="ignore", sparse_output=self.sparse_), cat),
+                ("numeric", scaler, num),
+            ],
+            sparse_threshold=1.0 if self.sparse_ else 0.0,
+        )
+        out = self.columns_.fit_transform(X)
+        if self.sparse_:
+            out = out.tocsr()
+        return out
+
+    def transform(self, X):
+        check_is_fitted(self)
+        out = self.columns_.transform(X)
+        return out.tocsr() if self.sparse_ else out
+
+    def get_feature_names_out(self, input_features=None):
+        check_is_fitted(self)
+        return self.columns_.get_feature_names_out(input_features)

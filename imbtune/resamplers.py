@@ -50,6 +50,7 @@ from sklearn.base import clone
 from sklearn.preprocessing import OneHotEncoder
 
 from .exceptions import InsufficientMinorityError
+from .preprocessing import _OneHotColumns
 
 __all__ = ["RESAMPLERS", "ResampleContext", "ResamplerSpec", "get_resampler_spec"]
 
@@ -309,17 +310,11 @@ class _OnOneHotView:
         self.categorical_mask = categorical_mask
 
     def fit_resample(self, X, y):
-        from sklearn.compose import ColumnTransformer
-        from sklearn.preprocessing import OneHotEncoder, StandardScaler
+        from sklearn.preprocessing import StandardScaler
 
-        cat = np.flatnonzero(self.categorical_mask)
-        num = np.flatnonzero(~self.categorical_mask)
-        view = ColumnTransformer(
-            [
-                ("cat", OneHotEncoder(handle_unknown="ignore", sparse_output=False), cat),
-                ("num", StandardScaler(), num),
-            ]
-        ).fit_transform(X)
+        # Sparse on a large table with many categories (see _OneHotColumns):
+        # the samplers' neighbour searches take either.
+        view = _OneHotColumns(self.categorical_mask, scaler=StandardScaler()).fit_transform(X)
         self.sampler.fit_resample(view, y)
         rows = self.sampler.sample_indices_
         return X[rows], y[rows]

@@ -6,7 +6,7 @@ import time
 import numpy as np
 import pytest
 from sklearn.base import clone
-from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.svm import LinearSVC
 
@@ -159,3 +159,43 @@ def test_clone_makes_a_spec_around_a_clone_of_its_template():
     # What cross_val_score and GridSearchCV do to a search holding the spec.
     search = clone(ImbalancedSearchCV(classifiers=[spec], n_trials=2))
     assert search.classifiers[0].estimator.get_params()["max_iter"] == 20
+
+
+@pytest.mark.parametrize("name", ["logreg", "forest", "hgb"])
+def test_many_categories_on_a_large_table_are_one_hot_sparse(name, monkeypatch):
+    # Dense, a column of thousands of categories on a large table would not
+    # fit in memory: past the limit, models that take a sparse matrix get
+    # one, with the same predictions; one that does not keeps the dense view.
+    import scipy.sparse as sp
+
+    import imbtune.preprocessing as preprocessing
+
+    rng = np.random.RandomState(0)
+    n = 600
+    y = (rng.rand(n) < 0.2).astype(int)
+    X = np.column_stack([rng.normal(size=n) + y, rng.randint(0, 120, n).astype(float)])
+    mask = np.array([False, True])
+    spec = {
+        "logreg": CLASSIFIERS["logreg"],  # the built-in specs that one-hot encode
+        "forest": ClassifierSpec("forest", RandomForestClassifier(n_estimators=30)),
+        "hgb": ClassifierSpec("hgb", HistGradientBoostingClassifier(max_iter=20)),
+    }[name]
+    params = {}
+    ctx = FitContext(y, 2, mask, cost_weight=1.0, random_state=0)
+
+    def fitted():
+        model, fit_params = spec.build(params, ctx)
+        return model.fit(X, y, **fit_params)
+
+    dense = fitted()
+    assert not dense.steps[0][1].sparse_
+    monkeypatch.setattr(preprocessing, "DENSE_ONE_HOT_LIMIT", 1000)
+    small_limit = fitted()
+    view = small_limit.steps[0][1]
+    assert view.sparse_ == (name != "hgb")
+    assert sp.issparse(view.transform(X[:5])) == (name != "hgb")
+    proba = small_limit.predict_proba(X)
+    if name == "forest":  # its sparse splitter draws its features in another order
+        assert proba.shape == (n, 2) and np.mean((proba[:, 1] > 0.5) == y) > 0.9
+    else:
+        np.testing.assert_allclose(proba, dense.predict_proba(X), rtol=1e-4, atol=1e-6)

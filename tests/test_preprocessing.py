@@ -167,3 +167,36 @@ def test_category_keys_are_each_values_own_key_whatever_the_dtype(values, dtype)
     if column.isna().any():
         return  # keys are for present values
     assert list(_category_keys(column)) == [_value_key(v) for v in column]
+
+
+def _codes_table(n=400, n_categories=50, seed=0):
+    rng = np.random.RandomState(seed)
+    X = np.column_stack([rng.normal(size=n), rng.randint(0, n_categories, n).astype(float),
+                         rng.normal(size=n), rng.randint(0, 3, n).astype(float)])
+    X[::17, 1] = np.nan  # an unseen category, as TabularEncoder writes it
+    return X, np.array([False, True, False, True])
+
+
+def test_one_hot_columns_are_dense_below_the_limit_and_sparse_above(monkeypatch):
+    import scipy.sparse as sp
+    from sklearn.preprocessing import StandardScaler
+
+    import imbtune.preprocessing as preprocessing
+    from imbtune.preprocessing import _OneHotColumns
+
+    X, mask = _codes_table()
+    dense = _OneHotColumns(mask, scaler=StandardScaler())
+    out = dense.fit_transform(X)
+    assert isinstance(out, np.ndarray) and not dense.sparse_
+    assert out.shape == (400, 2 + len(np.unique(X[:, 1])) + 3)
+    # a table past the limit: the same values, as CSR
+    monkeypatch.setattr(preprocessing, "DENSE_ONE_HOT_LIMIT", 1000)
+    wide = _OneHotColumns(mask, scaler=StandardScaler())
+    big = wide.fit_transform(X)
+    assert wide.sparse_ and sp.issparse(big) and big.format == "csr"
+    np.testing.assert_allclose(big.toarray(), out)
+    np.testing.assert_allclose(wide.transform(X[:7]).toarray(), dense.transform(X[:7]))
+    assert list(wide.get_feature_names_out()) == list(dense.get_feature_names_out())
+    # what cannot take a sparse matrix gets the dense view
+    kept = _OneHotColumns(mask, sparse_ok=False)
+    assert isinstance(kept.fit_transform(X), np.ndarray) and not kept.sparse_

@@ -228,3 +228,19 @@ def test_an_object_with_only_fit_resample_is_a_resampler():
     clone(spec)
     with pytest.raises(ValueError, match="has no get_params/set_params"):
         spec.build({"n": 1}, ResampleContext(y, 2, mask, 0))
+
+
+def test_cleaning_on_a_sparse_one_hot_view_keeps_the_same_rows(monkeypatch):
+    # Past the dense limit, Tomek links and ENN find neighbours on a sparse
+    # view: the rows they keep are the same.
+    import imbtune.preprocessing as preprocessing
+
+    X, y, mask = _fold([200, 30], categorical=(2,))
+    ctx = ResampleContext(y, 2, mask, random_state=0)
+    kept = {name: RESAMPLERS[name].build({}, ctx).fit_resample(X, y) for name in ["tomek", "enn"]}
+    monkeypatch.setattr(preprocessing, "DENSE_ONE_HOT_LIMIT", 100)
+    for name, (X_dense, y_dense) in kept.items():
+        X_res, y_res = RESAMPLERS[name].build({}, ctx).fit_resample(X, y)
+        np.testing.assert_array_equal(X_res, X_dense)
+        np.testing.assert_array_equal(y_res, y_dense)
+        assert len(y_res) < len(y)  # something was cleaned
