@@ -26,6 +26,7 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
+import sklearn
 
 from .classifiers import FitContext, get_classifier_spec
 from .decision import CALIBRATIONS, Calibrator, make_rule
@@ -159,7 +160,9 @@ class Problem:
             if key in self._cache:
                 return self._cache[key]
         train, valid = self.folds[k]
-        encoder = TabularEncoder(impute=impute).fit(self.X.iloc[train])
+        # Arrays, whatever scikit-learn's transform_output (see TabularEncoder).
+        encoder = TabularEncoder(impute=impute).set_output(transform="default")
+        encoder.fit(self.X.iloc[train])
         entry = (
             encoder.transform(self.X.iloc[train]),
             encoder.transform(self.X.iloc[valid]),
@@ -186,7 +189,10 @@ def fit_final_model(config, X_encoded, y, categorical_mask, n_classes, random_st
     )
     if resampler is not None:
         n_columns = X_encoded.shape[1]
-        X_encoded, y = resampler.fit_resample(X_encoded, y)
+        # imbalanced-learn's samplers encode internally (SMOTENC, SMOTEN);
+        # a user's transform_output="pandas" must not reach those encoders.
+        with sklearn.config_context(transform_output="default"):
+            X_encoded, y = resampler.fit_resample(X_encoded, y)
         if np.shape(X_encoded)[1:] != (n_columns,) or len(y) != len(X_encoded):
             raise ValueError(
                 f"Resampler {config.resampler_spec.name!r} returned X of shape "

@@ -656,7 +656,9 @@ class ImbalancedPipeline(_DecisionClassifier):
         """The model that predicts: the fold models (``fold_models``, those
         that made the OOF probabilities, or fitted again when not given) or
         one model refitted on all rows, as ``final_model`` says."""
-        self.encoder_ = TabularEncoder(impute=config.needs_impute()).fit(problem.X)
+        self.encoder_ = TabularEncoder(impute=config.needs_impute()).set_output(
+            transform="default"  # arrays, whatever scikit-learn's transform_output
+        ).fit(problem.X)
         if resolve_final_model(self.final_model, len(problem.y)) == "folds":
             if fold_models is None:
                 fold_models = fit_fold_models(problem, config, notes=problem.notes)

@@ -274,22 +274,26 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         return np.asarray(names, dtype=object)
 
 
-# Above this many values (rows x columns out), a one-hot view is sparse:
-# 2**26 float64 values are 512 MiB, and a trial holds a few such views.
-# Dense, a column of thousands of categories (a merchant, a postcode) on a
-# large table would not fit in memory; below the limit the view is dense, as
-# it always was (the search's results on such tables are unchanged).
+# A one-hot view is sparse when its one-hot part holds more than this many
+# values (rows x one-hot columns; 2**26 float64 values are 512 MiB, and a
+# trial holds a few such views) and the view is mostly zeros. Dense, a column
+# of thousands of categories (a merchant, a postcode) on a large table would
+# not fit in memory; otherwise the view is dense, as it always was (the
+# search's results on such tables are unchanged).
 DENSE_ONE_HOT_LIMIT = 2**26
+_SPARSE_DENSITY = 0.3  # at most this share of nonzeros for a sparse view
 
 
-class _OneHotColumns(TransformerMixin, BaseEstimator):
+class _OneHotColumns(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """Category code columns one-hot encoded, the other columns scaled or kept.
 
     The view that models and resamplers which cannot read category codes
-    (logistic regression, forests, nearest neighbours) are given. It is a
-    dense array up to ``DENSE_ONE_HOT_LIMIT`` values (rows times output
-    columns) and, above that with ``sparse_ok``, a CSR matrix, so that a
-    column of many categories on a large table does not exhaust memory.
+    (logistic regression, nearest neighbours) are given. It is a dense array,
+    or with ``sparse_ok`` a CSR matrix where its one-hot part would hold more
+    than ``DENSE_ONE_HOT_LIMIT`` values and the view is mostly zeros, so that
+    a column of many categories on a large table does not exhaust memory.
+    Always a NumPy array or CSR matrix, whatever scikit-learn's
+    ``transform_output``.
 
     Parameters
     ----------
@@ -328,32 +332,38 @@ class _OneHotColumns(TransformerMixin, BaseEstimator):
         return self
 
     def fit_transform(self, X, y=None):
+        from scipy import sparse
         from sklearn.base import clone
         from sklearn.compose import ColumnTransformer
         from sklearn.preprocessing import OneHotEncoder
 
+        X = np.asarray(X)
         mask = np.asarray(self.categorical_mask, dtype=bool)
         cat, num = np.flatnonzero(mask), np.flatnonzero(~mask)
         # Distinct values per column (NaN, an unseen category, counted once).
-        n_out = len(num) + sum(len(np.unique(X[:, j])) for j in cat)
-        self.sparse_ = bool(self.sparse_ok) and X.shape[0] * n_out > DENSE_ONE_HOT_LIMIT
+        n_one_hot = sum(len(np.unique(X[:, j])) for j in cat)
+        density = (len(cat) + len(num)) / max(1, n_one_hot + len(num))
+        sparse_out = (
+            bool(self.sparse_ok)
+            and X.shape[0] * n_one_hot > DENSE_ONE_HOT_LIMIT
+            and density <= _SPARSE_DENSITY
+        )
         scaler = "passthrough" if self.scaler is None else clone(self.scaler)
         self.columns_ = ColumnTransformer(
             [
                 ("categorical",
-                 OneHotEncoder(handle_unknown="ignore", sparse_output=self.sparse_), cat),
+                 OneHotEncoder(handle_unknown="ignore", sparse_output=sparse_out), cat),
                 ("numeric", scaler, num),
             ],
-            sparse_threshold=1.0 if self.sparse_ else 0.0,
-        )
+            sparse_threshold=1.0 if sparse_out else 0.0,
+        ).set_output(transform="default")
         out = self.columns_.fit_transform(X)
-        if self.sparse_:
-            out = out.tocsr()
-        return out
+        self.sparse_ = sparse.issparse(out)
+        return out.tocsr() if self.sparse_ else out
 
     def transform(self, X):
         check_is_fitted(self)
-        out = self.columns_.transform(X)
+        out = self.columns_.transform(np.asarray(X))
         return out.tocsr() if self.sparse_ else out
 
     def get_feature_names_out(self, input_features=None):

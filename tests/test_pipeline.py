@@ -484,3 +484,26 @@ def test_a_class_of_one_row_is_told_no_cv_can_split_it():
                        match=r"Class 2 has 1 row\(s\).*A class of one row cannot be "
                              r"cross-validated: drop its row, merge class 2"):
         ImbalancedPipeline("logreg", cv=3).fit(X, y3)
+
+
+@pytest.mark.parametrize("resampler", ["none", "smote", "tomek", "smote_enn"])
+@pytest.mark.parametrize("classifier", ["logreg", "lightgbm"])
+def test_a_pandas_transform_output_leaves_the_pipeline_working(resampler, classifier):
+    # sklearn.set_config(transform_output="pandas") is common in notebooks;
+    # the encoders inside (TabularEncoder, SMOTENC's, SMOTEN's, the one-hot
+    # views) must still hand arrays on. Tomek links and SMOTE used to fail.
+    import sklearn
+
+    rng = np.random.RandomState(0)
+    n = 300
+    mixed = pd.DataFrame({"x": rng.normal(size=n), "kind": rng.choice(list("abcd"), n)})
+    y = (mixed["x"] + rng.normal(size=n) > 1.5).astype(int)
+    text = mixed.assign(x=np.where(mixed["x"] > 0, "high", "low"))  # every column categorical
+    for X in (mixed, text):
+        plain = ImbalancedPipeline(classifier, resampler=resampler, cv=3, random_state=0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FallbackWarning)
+            expected = plain.fit(X, y).predict_proba(X)
+            with sklearn.config_context(transform_output="pandas"):
+                proba = clone(plain).fit(X, y).predict_proba(X)
+        np.testing.assert_allclose(proba, expected)

@@ -200,3 +200,41 @@ def test_one_hot_columns_are_dense_below_the_limit_and_sparse_above(monkeypatch)
     # what cannot take a sparse matrix gets the dense view
     kept = _OneHotColumns(mask, sparse_ok=False)
     assert isinstance(kept.fit_transform(X), np.ndarray) and not kept.sparse_
+
+
+def test_one_hot_columns_stay_dense_where_sparse_would_not_save_memory(monkeypatch):
+    # Sparse pays only for a view of mostly zeros: no category column, or a
+    # few categories beside many numbers, stay dense past the limit.
+    import imbtune.preprocessing as preprocessing
+    from imbtune.preprocessing import _OneHotColumns
+
+    monkeypatch.setattr(preprocessing, "DENSE_ONE_HOT_LIMIT", 10)
+    rng = np.random.RandomState(0)
+    numbers = rng.normal(size=(300, 6))
+    view = _OneHotColumns(np.zeros(6, bool))
+    assert isinstance(view.fit_transform(numbers), np.ndarray) and not view.sparse_
+    few = np.column_stack([numbers, rng.randint(0, 3, 300)])
+    view = _OneHotColumns(np.r_[np.zeros(6, bool), True])
+    assert isinstance(view.fit_transform(few), np.ndarray) and not view.sparse_
+    assert isinstance(view.transform(few), np.ndarray)
+
+
+@pytest.mark.parametrize("limit", [None, 10])
+def test_one_hot_columns_ignore_a_pandas_transform_output(limit, monkeypatch):
+    # sklearn.set_config(transform_output="pandas") is the user's choice for
+    # their own transformers; the view stays an array (or CSR matrix).
+    import scipy.sparse as sp
+    import sklearn
+    from sklearn.preprocessing import StandardScaler
+
+    import imbtune.preprocessing as preprocessing
+    from imbtune.preprocessing import _OneHotColumns
+
+    if limit is not None:
+        monkeypatch.setattr(preprocessing, "DENSE_ONE_HOT_LIMIT", limit)
+    X, mask = _codes_table()
+    with sklearn.config_context(transform_output="pandas"):
+        view = _OneHotColumns(mask, scaler=StandardScaler())
+        out = view.fit_transform(X)
+        assert (sp.issparse(out) if limit else isinstance(out, np.ndarray))
+        assert isinstance(view.transform(pd.DataFrame(X)), type(out))
