@@ -320,8 +320,39 @@ class _OnOneHotView:
         return X[rows], y[rows]
 
 
-def _cleaner(sampler, ctx):
-    return _OnOneHotView(sampler, ctx.categorical_mask) if ctx.has_categorical else sampler
+class _KeepsEveryClass:
+    """A cleaning sampler that never removes a class whole.
+
+    ENN (and, rarely, Tomek links) can remove every row of a class whose rows
+    all have neighbours of other classes, as on a table of few distinct
+    category combinations; the model would then see one class fewer and the
+    trial fail far from the cause. Such a class keeps its rows as they were,
+    and a note says so.
+    """
+
+    def __init__(self, sampler, name, notes):
+        self.sampler = sampler
+        self.name = name
+        self.notes = notes
+
+    def fit_resample(self, X, y):
+        X_res, y_res = self.sampler.fit_resample(X, y)
+        lost = np.setdiff1d(np.unique(y), np.unique(y_res))
+        if not len(lost):
+            return X_res, y_res
+        self.notes.add(
+            f"{self.name}: cleaning would have removed every row of a class in a "
+            "training fold (each of its rows had neighbours of other classes, as "
+            "with few distinct categories); that class kept its rows."
+        )
+        back = np.isin(y, lost)
+        return np.concatenate([X_res, X[back]]), np.concatenate([y_res, y[back]])
+
+
+def _cleaner(sampler, ctx, name):
+    if ctx.has_categorical:
+        sampler = _OnOneHotView(sampler, ctx.categorical_mask)
+    return _KeepsEveryClass(sampler, name, ctx.notes)
 
 
 class _Builtin(ResamplerSpec):
@@ -515,7 +546,7 @@ RESAMPLERS = {
             "smote_tomek",
             {"ratio": _RATIO, "k_neighbors": _K},
             lambda t, p, ctx: _Chain(
-                _smote(t, p, ctx), _cleaner(TomekLinks(sampling_strategy="all"), ctx)
+                _smote(t, p, ctx), _cleaner(TomekLinks(sampling_strategy="all"), ctx, "smote_tomek")
             ),
             kind="over",
             defaults={"k_neighbors": 5},
@@ -525,7 +556,7 @@ RESAMPLERS = {
             {"ratio": _RATIO, "k_neighbors": _K},
             lambda t, p, ctx: _Chain(
                 _smote(t, p, ctx),
-                _cleaner(EditedNearestNeighbours(sampling_strategy="all"), ctx),
+                _cleaner(EditedNearestNeighbours(sampling_strategy="all"), ctx, "smote_enn"),
             ),
             kind="over",
             defaults={"k_neighbors": 5},
@@ -537,7 +568,9 @@ RESAMPLERS = {
             # class but the smallest, which with three or more classes can
             # empty a rare class that is not the rarest (ENN took one of 40
             # rows to 1 next to a class of 4).
-            lambda t, p, ctx: _cleaner(TomekLinks(sampling_strategy="majority"), ctx),
+            lambda t, p, ctx: _cleaner(
+                TomekLinks(sampling_strategy="majority"), ctx, "tomek"
+            ),
             kind="clean",
         ),
         _Builtin(
@@ -553,6 +586,7 @@ RESAMPLERS = {
                     kind_sel=p["kind_sel"],
                 ),
                 ctx,
+                "enn",
             ),
             kind="clean",
             defaults={"n_neighbors": 3, "kind_sel": "all"},

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from imblearn.over_sampling import SMOTE, SMOTEN, SMOTENC
 from imblearn.under_sampling import NearMiss
 from optuna.distributions import IntDistribution
@@ -234,13 +235,42 @@ def test_cleaning_on_a_sparse_one_hot_view_keeps_the_same_rows(monkeypatch):
     # Past the dense limit, Tomek links and ENN find neighbours on a sparse
     # view: the rows they keep are the same.
     import imbtune.preprocessing as preprocessing
+    import imbtune.resamplers as resamplers
 
     X, y, mask = _fold([200, 30], categorical=(2,))
+    X[:, 2] = np.random.RandomState(1).randint(0, 40, len(y))  # many categories
     ctx = ResampleContext(y, 2, mask, random_state=0)
     kept = {name: RESAMPLERS[name].build({}, ctx).fit_resample(X, y) for name in ["tomek", "enn"]}
+    views = []
+
+    class Recorded(preprocessing._OneHotColumns):
+        def fit_transform(self, X, y=None):
+            views.append(super().fit_transform(X))
+            return views[-1]
+
+    monkeypatch.setattr(resamplers, "_OneHotColumns", Recorded)
     monkeypatch.setattr(preprocessing, "DENSE_ONE_HOT_LIMIT", 100)
     for name, (X_dense, y_dense) in kept.items():
         X_res, y_res = RESAMPLERS[name].build({}, ctx).fit_resample(X, y)
+        assert sp.issparse(views[-1])
         np.testing.assert_array_equal(X_res, X_dense)
         np.testing.assert_array_equal(y_res, y_dense)
         assert len(y_res) < len(y)  # something was cleaned
+
+
+def test_cleaning_never_removes_a_class_whole():
+    # Every minority row shares its categories with majority rows: ENN on
+    # "all" classes (smote_enn's cleaning) would remove the class; it keeps
+    # its rows instead, and a note says so.
+    rng = np.random.RandomState(0)
+    y = np.repeat([0, 1], [120, 12])
+    X = np.column_stack([rng.randint(0, 2, len(y)), rng.randint(0, 2, len(y))]).astype(float)
+    mask = np.array([True, True])
+    ctx = ResampleContext(y, 2, mask, random_state=0)
+    X_res, y_res = RESAMPLERS["smote_enn"].build({"ratio": 0.5, "k_neighbors": 3},
+                                                 ctx).fit_resample(X, y)
+    assert set(np.unique(y_res)) == {0, 1}
+    assert any("smote_enn: cleaning would have removed every row of a class" in note
+               for note in ctx.notes)
+    rows = {tuple(r) for r in X}
+    assert all(tuple(r) in rows for r in X_res)  # SMOTEN keeps to seen categories
