@@ -5,6 +5,8 @@
 from __future__ import annotations
 
 import numbers
+import os
+import sys
 import warnings
 
 import numpy as np
@@ -16,6 +18,19 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from .exceptions import InsufficientMinorityError
 
 _CATEGORICAL_KINDS = {"O", "U", "S"}
+
+
+def user_stacklevel() -> int:
+    """The ``stacklevel`` that makes a warning raised by the caller of this
+    function point at the first frame outside imbtune (the user's line, be it
+    ``predict``, ``predict_proba`` or ``search.predict`` that they called)."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    frame, level = sys._getframe(1), 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(
+        package + os.sep
+    ):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _is_categorical_series(column: pd.Series) -> bool:

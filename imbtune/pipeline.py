@@ -27,6 +27,7 @@ from ._validation import (
     check_groups,
     check_target,
     resolve_pos_label,
+    user_stacklevel,
 )
 from .decision import CALIBRATIONS
 from .evaluation import (
@@ -704,7 +705,7 @@ def _warn_unseen(encoder, frame):
         f"{'; '.join(parts)}. The models read them as unknown (NaN). Map them to "
         "known categories, or refit on data that has them.",
         FallbackWarning,
-        stacklevel=4,
+        stacklevel=user_stacklevel(),
     )
 
 

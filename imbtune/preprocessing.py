@@ -31,9 +31,10 @@ def _category_keys(values):
     if values.dtype.kind == "f":
         numbers = values.to_numpy(dtype=float)
         return np.array([_number_key(v) for v in numbers], dtype=object)
-    if pd.api.types.infer_dtype(values, skipna=False) == "string":
-        return values.to_numpy(dtype=object)  # text only: each is its own key
-    return np.array([_value_key(v) for v in values], dtype=object)
+    objects = values.to_numpy(dtype=object)
+    if set(map(type, objects)) == {str}:
+        return objects  # plain text only: each value is its own key
+    return np.array([_value_key(v) for v in objects], dtype=object)
 
 
 def _value_key(value):
@@ -238,7 +239,8 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
     def _unseen(self, frame):
         """The categories in ``frame`` (a DataFrame with the columns of fit,
         in their order) that fit did not see: column name -> (number of rows,
-        the distinct values), for the columns that have any."""
+        the distinct values, as the text they are matched by), for the
+        columns that have any."""
         found = {}
         for j, name in enumerate(self._columns):
             if name not in self.categories_:
@@ -247,10 +249,9 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             present = column[column.notna().to_numpy()]
             if present.empty:
                 continue
-            codes = pd.Categorical(
-                _category_keys(present), categories=self.categories_[name]
-            ).codes
-            unseen = present[codes < 0]
+            keys = _category_keys(present)
+            codes = pd.Categorical(keys, categories=self.categories_[name]).codes
+            unseen = keys[codes < 0]  # text, whatever the values were
             if len(unseen):
                 found[name] = (len(unseen), pd.unique(unseen).tolist())
         return found

@@ -99,7 +99,12 @@ def test_unseen_categories_are_read_as_missing_with_a_warning(final_model):
         message = str(record[0].message)
         assert "columns 'city' (5 rows: 'd', 'e', 'f', ...); 'plan' (1 row: 'z')" in message
         assert "The models read them as unknown (NaN)" in message
+        assert record[0].filename == __file__  # the user's line, not imbtune's
         assert proba.shape == (6, 2) and seen.shape == (20, 2)
+        with pytest.warns(FallbackWarning) as record:
+            model.predict(new.assign(city=["d", 5, ["a", "list"], {"a": 1}, "b", "c"]))
+        assert "'city' (4 rows: 'd', '5', \"['a', 'list']\", ...)" in str(record[0].message)
+        assert record[0].filename == __file__
 
 
 def test_array_and_frame_are_taken_by_position_as_scikit_learn_does(thyroid_mixed):

@@ -238,3 +238,20 @@ def test_one_hot_columns_ignore_a_pandas_transform_output(limit, monkeypatch):
         out = view.fit_transform(X)
         assert (sp.issparse(out) if limit else isinstance(out, np.ndarray))
         assert isinstance(view.transform(pd.DataFrame(X)), type(out))
+
+
+def test_category_keys_of_text_like_values_are_their_text():
+    # A str subclass (an Enum of str, numpy's str_) is keyed by its text, as
+    # on its own, whatever else is in its column.
+    import enum
+
+    class Color(str, enum.Enum):
+        RED = "red"
+
+    for values in ([Color.RED, Color.RED], [Color.RED, 1], [np.str_("a"), "b"]):
+        column = pd.Series(values, dtype=object)
+        keys = _category_keys(column)
+        assert list(keys) == [_value_key(v) for v in column]
+        assert all(type(key) is str for key in keys)
+    encoder = TabularEncoder().fit(pd.DataFrame({"c": pd.Series([Color.RED, 1], dtype=object)}))
+    assert sorted(encoder.categories_["c"]) == sorted([_value_key(Color.RED), "1"])
