@@ -151,7 +151,8 @@ def _spill_to(path, top):
         new = [e for e in entries if e[2] not in written]
         if not new:
             return
-        compact = len(written) + len(new) > 2 * len(entries) + 10
+        # At most 10 stale entries are left in the file before it is rewritten.
+        compact = len(written) + len(new) > len(entries) + 10
         try:
             if compact:  # a fresh file, swapped in whole
                 with open(path + ".new", "wb") as f:
@@ -161,9 +162,17 @@ def _spill_to(path, top):
                 written.clear()
                 written.update(e[2] for e in entries)
             else:
+                data = b"".join(
+                    pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL) for entry in new
+                )
                 with open(path, "ab") as f:
-                    for entry in new:
-                        pickle.dump(entry, f, protocol=pickle.HIGHEST_PROTOCOL)
+                    end = f.tell()
+                    try:
+                        f.write(data)
+                        f.flush()
+                    except OSError:  # leave no part of a record behind
+                        f.truncate(end)
+                        raise
                 written.update(e[2] for e in new)
         except OSError:  # a full disk, say: only a stopped worker's entries are at stake
             pass
@@ -173,19 +182,20 @@ def _spill_to(path, top):
 
 def _read_spill(path):
     """The entries a worker wrote with ``_spill_to``, up to a record that its
-    death cut short."""
-    entries = []
+    death cut short; one per trial."""
+    entries = {}
     try:
         f = open(path, "rb")
-    except FileNotFoundError:
-        return entries
+    except OSError:  # never written
+        return []
     with f:
         while True:
             try:
-                entries.append(pickle.load(f))
+                entry = pickle.load(f)
             except Exception:  # the end (EOFError), or a record cut short
                 break
-    return entries
+            entries[entry[2]] = entry
+    return list(entries.values())
 
 
 def _finished_since(study, logged, best, log):
