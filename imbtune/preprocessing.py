@@ -37,6 +37,13 @@ def _category_keys(values):
     return np.array([_value_key(v) for v in objects], dtype=object)
 
 
+def _codes(keys, categories):
+    """The position of each key among ``categories``; -1 where it is not one
+    (an unseen category, or None). Not ``pd.Categorical(keys, categories)``,
+    which pandas 3 deprecates for values outside the categories."""
+    return pd.Index(categories, dtype=object).get_indexer(keys)
+
+
 def _value_key(value):
     if isinstance(value, (bool, np.bool_)):
         return str(value)
@@ -213,7 +220,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
                 missing = column.isna().to_numpy()
                 keys = np.full(len(column), None, dtype=object)
                 keys[~missing] = _category_keys(column[~missing])
-                codes = pd.Categorical(keys, categories=categories).codes.astype(float)
+                codes = _codes(keys, categories).astype(float)
                 codes[codes < 0] = np.nan  # unseen category
                 codes[missing] = len(categories)
                 out[:, j] = codes
@@ -250,7 +257,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             if present.empty:
                 continue
             keys = _category_keys(present)
-            codes = pd.Categorical(keys, categories=self.categories_[name]).codes
+            codes = _codes(keys, self.categories_[name])
             unseen = keys[codes < 0]  # text, whatever the values were
             if len(unseen):
                 found[name] = (len(unseen), pd.unique(unseen).tolist())
