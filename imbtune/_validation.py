@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import datetime
 import numbers
 import os
 import sys
@@ -31,6 +32,32 @@ def user_stacklevel() -> int:
     ):
         frame, level = frame.f_back, level + 1
     return level
+
+
+_TEMPORAL = (datetime.date, datetime.time, datetime.timedelta)  # Timestamp too
+
+
+def _object_kinds(column: pd.Series) -> set:
+    """The types of an object column's present values."""
+    return set(map(type, column[column.notna().to_numpy()].to_numpy()))
+
+
+def _is_plain_number(kind) -> bool:
+    """A real number type (Decimal and Python/numpy ints and floats), not a
+    bool, which stays as the category it was, nor a complex number."""
+    return (
+        issubclass(kind, numbers.Number)
+        and not issubclass(kind, (bool, np.bool_, complex, np.complexfloating))
+    )
+
+
+def _holds_identifiers(column: pd.Series) -> bool:
+    """Whether an object column of numbers holds an integer past 2**53, which
+    no float holds exactly: an identifier (a card number, say), kept as the
+    category it was rather than merged with its neighbours."""
+    return any(
+        isinstance(v, int | np.integer) and abs(int(v)) > 2**53 for v in column
+    )
 
 
 def _is_categorical_series(column: pd.Series) -> bool:
@@ -128,6 +155,26 @@ def as_frame(X, *, estimator_name: str) -> pd.DataFrame:
                 )
             columns[j] = values
         elif _is_categorical_series(column):
+            kinds = _object_kinds(column) if dtype == object else set()  # noqa: E721
+            if any(issubclass(kind, _TEMPORAL) for kind in kinds):
+                raise TypeError(
+                    f"Column {name!r} of X holds dates or times as Python objects "
+                    f"({', '.join(sorted(k.__name__ for k in kinds))}), which "
+                    f"{estimator_name} cannot use. Convert it to numbers (e.g. days "
+                    "since an origin) or to strings/category before fitting."
+                )
+            if (kinds and all(_is_plain_number(kind) for kind in kinds)
+                    and not _holds_identifiers(column)):
+                # Numbers held as objects (Decimal from a SQL NUMERIC column,
+                # Python ints): numbers, as scikit-learn's check_array reads them.
+                values = column.astype(float)
+                if np.isinf(values.to_numpy()).any():
+                    raise ValueError(
+                        f"Input X contains infinity in column {name!r}. Replace it "
+                        "with a finite value or NaN (missing), which imbtune handles."
+                    )
+                columns[j] = values
+                continue
             if dtype == object and not isinstance(X, pd.DataFrame):  # noqa: E721 (a numpy dtype)
                 numeric = pd.to_numeric(column, errors="coerce")
                 if numeric.notna().sum() == column.notna().sum():

@@ -255,3 +255,53 @@ def test_category_keys_of_text_like_values_are_their_text():
         assert all(type(key) is str for key in keys)
     encoder = TabularEncoder().fit(pd.DataFrame({"c": pd.Series([Color.RED, 1], dtype=object)}))
     assert sorted(encoder.categories_["c"]) == sorted([_value_key(Color.RED), "1"])
+
+
+def test_numbers_and_dates_held_as_objects_are_read_as_scikit_learn_reads_them():
+    # Decimal (pandas.read_sql's NUMERIC) and Python ints in an object column
+    # are numbers, as check_array reads them and as the same table as an
+    # array is read; dates as Python objects are an error, like datetime64.
+    import datetime
+    from decimal import Decimal
+
+    rng = np.random.RandomState(0)
+    amounts = rng.lognormal(size=40).round(2)
+    as_objects = pd.DataFrame({
+        "amount": pd.Series([Decimal(str(a)) for a in amounts], dtype=object),
+        "count": pd.Series([int(v) for v in rng.randint(0, 50, 40)], dtype=object),
+        "city": rng.choice(["a", "b"], 40),
+    })
+    as_objects.loc[3, "amount"] = None
+    plain = as_objects.assign(amount=pd.to_numeric(as_objects["amount"]).astype(float),
+                              count=as_objects["count"].astype(float))
+    encoder = TabularEncoder().fit(as_objects)
+    assert list(encoder.categories_) == ["city"]
+    np.testing.assert_array_equal(encoder.transform(as_objects),
+                                  TabularEncoder().fit(plain).transform(plain))
+    # an integer past 2**53 (no float holds it) is an identifier: a category
+    ids = pd.DataFrame({"card": pd.Series([2**60 + 1, 2**60, 7], dtype=object)})
+    assert list(TabularEncoder().fit(ids).categories_) == ["card"]
+    flags = pd.DataFrame({"flag": pd.Series([True, None, False] * 5, dtype=object)})
+    assert list(TabularEncoder().fit(flags).categories_) == ["flag"]  # as before
+    for dates in ([datetime.date(2020, 1, d) for d in (1, 2)],
+                  [pd.Timestamp("2020-01-01"), "2020-01-02"]):
+        with pytest.raises(TypeError, match="'when' of X holds dates or times as Python objects"):
+            TabularEncoder().fit(pd.DataFrame({"when": pd.Series(dates, dtype=object)}))
+
+
+def test_feature_names_out_follow_input_features_as_scikit_learn_does():
+    from sklearn.compose import ColumnTransformer
+    from sklearn.preprocessing import StandardScaler
+
+    X = np.array([[1.0, np.nan, 3, 4], [2, 5, 6, 7], [3, 1, 2, 2]])
+    encoder = TabularEncoder(impute=True).fit(X)
+    assert list(encoder.get_feature_names_out(["a", "b", "c", "d"])) == [
+        "a", "b", "c", "d", "missingindicator_b"]
+    fitted_on_frame = TabularEncoder(impute=True).fit(pd.DataFrame(X, columns=list("pqrs")))
+    with pytest.raises(ValueError, match="input_features is not equal to feature_names_in_"):
+        fitted_on_frame.get_feature_names_out(["w", "x", "y", "z"])
+    # inside a ColumnTransformer on an array: the columns it was given
+    columns = ColumnTransformer([("enc", TabularEncoder(impute=True), [2, 1]),
+                                 ("scale", StandardScaler(), [0, 3])]).fit(X)
+    assert list(columns.get_feature_names_out()) == [
+        "enc__x2", "enc__x1", "enc__missingindicator_x1", "scale__x0", "scale__x3"]
