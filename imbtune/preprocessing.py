@@ -9,7 +9,7 @@ import warnings
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
 
 from ._validation import as_frame
 
@@ -269,7 +269,9 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         Parameters
         ----------
         input_features : array-like of str, default=None
-            Ignored beyond scikit-learn's consistency check.
+            Names of the input columns: ``feature_names_in_`` (which they must
+            equal if fit saw a DataFrame), else these names, else ``x0, x1,
+            ...``, as scikit-learn's transformers read them.
 
         Returns
         -------
@@ -277,8 +279,9 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             Input names, then ``missingindicator_<column>`` for each indicator.
         """
         check_is_fitted(self)
-        names = [str(c) for c in self._columns]
-        names += [f"missingindicator_{c}" for c in self.indicator_columns_]
+        names_in = [str(c) for c in _check_feature_names_in(self, input_features)]
+        by_column = dict(zip(self._columns, names_in, strict=True))
+        names = names_in + [f"missingindicator_{by_column[c]}" for c in self.indicator_columns_]
         return np.asarray(names, dtype=object)
 
 

@@ -789,7 +789,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
             self.cost_weighting,
             [np.bincount(y_encoded[train], minlength=len(classes)) for train, _ in folds],
             # as_frame leaves numeric columns float64 and categorical ones not.
-            has_categorical=any(dtype.kind != "f" for dtype in frame.dtypes),
+            [str(name) for name, dtype in frame.dtypes.items() if dtype.kind != "f"],
         )
         space.warn()
 

@@ -221,12 +221,12 @@ class SearchSpace:
         Whether ``cost_weight`` is searched (else it stays 0).
     fold_counts : ndarray of shape (n_folds, n_classes)
         Class counts of every training fold.
-    has_categorical : bool
-        Whether the table has categorical columns.
+    categorical_columns : list of str
+        Names of the table's categorical columns (empty: none).
     """
 
     def __init__(self, resamplers, classifiers, cost_weighting, fold_counts,
-                 has_categorical):
+                 categorical_columns):
         self.cost_weighting = cost_weighting
         self.notes = []
         explicit = resamplers is not None
@@ -239,7 +239,7 @@ class SearchSpace:
             _check_spec(spec, spec.sampler, "resampler")
         self.resamplers = {}
         for spec in specs:
-            reason = self._infeasible(spec, fold_counts, has_categorical)
+            reason = self._infeasible(spec, fold_counts, list(categorical_columns))
             if reason is None:
                 self.resamplers[spec.name] = spec
             elif explicit:
@@ -279,12 +279,15 @@ class SearchSpace:
         self.classifiers = {spec.name: spec for spec in specs}
 
     @staticmethod
-    def _infeasible(spec, fold_counts, has_categorical):
+    def _infeasible(spec, fold_counts, categorical_columns):
         # (what is wrong, what to do instead)
-        if has_categorical and not spec.handles_categorical:
+        if categorical_columns and not spec.handles_categorical:
+            named = ", ".join(map(repr, categorical_columns[:3]))
+            more = len(categorical_columns) - 3
             return (
                 f"Resampler {spec.name!r} interpolates every column and cannot "
-                "handle categorical columns",
+                f"handle categorical columns (X has {named}"
+                f"{f' and {more} more' if more > 0 else ''})",
                 "Use 'smote', 'smote_tomek' or 'smote_enn' (they switch to "
                 "SMOTENC), or encode the categorical columns as numbers yourself.",
             )

@@ -1233,3 +1233,17 @@ def test_refit_time_is_estimated_from_the_rows_the_fold_fits_saw():
     assert search_module._Budget(None, once, 100).refit_estimate(4.0) == pytest.approx(1.3)
     # 15 fold fits of 80 rows (12 x the rows) took 12 s: again about 1 s
     assert search_module._Budget(None, thrice, 100).refit_estimate(12.0) == pytest.approx(1.3)
+
+
+def test_a_resampler_left_out_for_categorical_columns_names_them():
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame({"x": rng.normal(size=120), "city": rng.choice(["a", "b"], 120),
+                      "plan": rng.choice(["p", "q"], 120)})
+    y = (X["x"] > 0.9).astype(int)
+    named = r"'adasyn' interpolates every column and cannot handle categorical columns " \
+            r"\(X has 'city', 'plan'\)"
+    with pytest.warns(FallbackWarning, match=named + "; it was left out"):
+        ImbalancedSearchCV(n_trials=2, classifiers=["logreg"], cv=3, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match=named + r"\. Remove 'adasyn' from resamplers="):
+        ImbalancedSearchCV(n_trials=2, resamplers=["none", "adasyn"], classifiers=["logreg"],
+                           cv=3, random_state=0).fit(X, y)
