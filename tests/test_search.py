@@ -835,8 +835,9 @@ def test_numeric_only_resamplers_are_left_out_on_categorical_data(thyroid_mixed)
     assert "adasyn" not in search.study_.trials[0].distributions["resampler"].choices
     # Asked for by name, it is not left out: the error says to remove it.
     with pytest.raises(ValueError, match=r"'adasyn' interpolates every column.*"
-                                         r"categorical columns\. Remove 'adasyn' from "
-                                         r"resamplers=, or use 'smote'"):
+                                         r"categorical columns \(X has 'sex', 'on_thyroxine', "
+                                         r"'query_on_thyroxine' and 19 more\)\. Remove 'adasyn' "
+                                         r"from resamplers=, or use 'smote'"):
         ImbalancedSearchCV(n_trials=2, resamplers=["none", "adasyn"], cv=3).fit(X, y)
 
 
