@@ -23,9 +23,10 @@ def _category_keys(values):
     still matches when it comes back as an int or float column (read from a
     CSV, or given as an array). Missing values must be removed first."""
     values = pd.Series(values)
-    if isinstance(values.dtype, pd.CategoricalDtype):  # each category once
-        keys = _category_keys(values.cat.categories.to_series())
-        return keys[values.cat.codes.to_numpy()]
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()
+        if (codes >= 0).all():  # each category keyed once (-1, missing, would wrap)
+            return _category_keys(values.cat.categories.to_series())[codes]
     if values.dtype.kind in "iu":
         return values.astype(str).to_numpy(dtype=object)
     if values.dtype.kind == "f":
