@@ -305,3 +305,10 @@ def test_feature_names_out_follow_input_features_as_scikit_learn_does():
                                  ("scale", StandardScaler(), [0, 3])]).fit(X)
     assert list(columns.get_feature_names_out()) == [
         "enc__x2", "enc__x1", "enc__missingindicator_x1", "scale__x0", "scale__x3"]
+
+
+def test_category_keys_of_a_category_column_with_missing_values():
+    # Callers drop missing values first; were one passed, it must not take
+    # the last category's key (its code, -1, would index from the end).
+    keys = _category_keys(pd.Series(pd.Categorical(["a", None, "b"])))
+    assert list(keys) == ["a", _value_key(np.nan), "b"]
