@@ -38,7 +38,10 @@ _TEMPORAL = (datetime.date, datetime.time, datetime.timedelta)  # Timestamp too
 
 
 def _object_kinds(column: pd.Series) -> set:
-    """The types of an object column's present values."""
+    """The types of an object column's present values; empty for a column of
+    text (or bools, bytes) alone, told cheaply by pandas' C type inference."""
+    if pd.api.types.infer_dtype(column, skipna=True) in ("string", "boolean", "bytes", "empty"):
+        return set()
     return set(map(type, column[column.notna().to_numpy()].to_numpy()))
 
 
@@ -58,6 +61,21 @@ def _holds_identifiers(column: pd.Series) -> bool:
     return any(
         isinstance(v, int | np.integer) and abs(int(v)) > 2**53 for v in column
     )
+
+
+def _infinity_message(name) -> str:
+    return (
+        f"Input X contains infinity in column {name!r}. Replace it with a finite "
+        "value or NaN (missing), which imbtune handles."
+    )
+
+
+def _finite_floats(column: pd.Series, name) -> pd.Series:
+    """``column`` as floats; an error naming it if it holds infinity."""
+    values = column.astype(float)
+    if np.isinf(values.to_numpy()).any():
+        raise ValueError(_infinity_message(name))
+    return values
 
 
 def _is_categorical_series(column: pd.Series) -> bool:
@@ -125,10 +143,7 @@ def as_frame(X, *, estimator_name: str) -> pd.DataFrame:
         infinite = np.isinf(frame.iloc[:, floats].to_numpy()).any(axis=0)
         if infinite.any():
             name = frame.columns[floats[np.argmax(infinite)]]
-            raise ValueError(
-                f"Input X contains infinity in column {name!r}. Replace it "
-                "with a finite value or NaN (missing), which imbtune handles."
-            )
+            raise ValueError(_infinity_message(name))
     if len(floats) == frame.shape[1]:
         return frame.copy(deep=False)
     columns = {}  # position -> the column as imbtune reads it
@@ -147,13 +162,7 @@ def as_frame(X, *, estimator_name: str) -> pd.DataFrame:
                 f"{estimator_name} needs real numbers or categories."
             )
         elif pd.api.types.is_numeric_dtype(dtype):
-            values = column.astype(float)
-            if np.isinf(values.to_numpy()).any():
-                raise ValueError(
-                    f"Input X contains infinity in column {name!r}. Replace it "
-                    "with a finite value or NaN (missing), which imbtune handles."
-                )
-            columns[j] = values
+            columns[j] = _finite_floats(column, name)
         elif _is_categorical_series(column):
             kinds = _object_kinds(column) if dtype == object else set()  # noqa: E721
             if any(issubclass(kind, _TEMPORAL) for kind in kinds):
@@ -167,22 +176,12 @@ def as_frame(X, *, estimator_name: str) -> pd.DataFrame:
                     and not _holds_identifiers(column)):
                 # Numbers held as objects (Decimal from a SQL NUMERIC column,
                 # Python ints): numbers, as scikit-learn's check_array reads them.
-                values = column.astype(float)
-                if np.isinf(values.to_numpy()).any():
-                    raise ValueError(
-                        f"Input X contains infinity in column {name!r}. Replace it "
-                        "with a finite value or NaN (missing), which imbtune handles."
-                    )
-                columns[j] = values
+                columns[j] = _finite_floats(column, name)
                 continue
             if dtype == object and not isinstance(X, pd.DataFrame):  # noqa: E721 (a numpy dtype)
                 numeric = pd.to_numeric(column, errors="coerce")
                 if numeric.notna().sum() == column.notna().sum():
-                    if np.isinf(numeric.to_numpy(dtype=float)).any():
-                        raise ValueError(
-                            f"Input X contains infinity in column {name!r}."
-                        )
-                    columns[j] = numeric.astype(float)
+                    columns[j] = _finite_floats(numeric, name)
                     continue
             columns[j] = column
         else:
