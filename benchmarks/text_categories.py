@@ -14,20 +14,15 @@ compared for speed and for identical output: run it once with
 """
 
 import argparse
-import time
+import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-
-def timed(function, repeats):
-    times, result = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times)), result
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from wide_tables import timed  # noqa: E402  (median of repeated timings)
 
 
 def main(argv=None):
