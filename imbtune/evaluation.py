@@ -116,6 +116,8 @@ class Problem:
         Seed of every resampler and model.
     n_threads : int
         Threads per model fit.
+    classes : ndarray, optional
+        The class labels behind ``y``'s codes, for messages that name a class.
 
     Attributes
     ----------
@@ -131,9 +133,11 @@ class Problem:
         scored on its validation part never sees a scored row.
     """
 
-    def __init__(self, X, y, folds, metric, pos, random_state, n_threads=1):
+    def __init__(self, X, y, folds, metric, pos, random_state, n_threads=1,
+                 classes=None):
         self.X = X
         self.y = y
+        self.classes = classes
         self.folds = folds
         repeats = fold_repeats(folds, len(y))
         self.n_repeats = repeats[-1] + 1
@@ -181,11 +185,16 @@ class Problem:
 
 
 def fit_final_model(config, X_encoded, y, categorical_mask, n_classes, random_state,
-                    n_threads=1, deadline=None, notes=None):
-    """Resample, then fit the classifier; returns the fitted model."""
+                    n_threads=1, deadline=None, notes=None, labels=None):
+    """Resample, then fit the classifier; returns the fitted model.
+
+    ``labels`` (the class labels behind ``y``'s codes) only name a class in
+    error messages.
+    """
     resampler = config.resampler_spec.build(
         config.resampler_params,
-        ResampleContext(y, n_classes, categorical_mask, random_state, notes),
+        ResampleContext(y, n_classes, categorical_mask, random_state, notes,
+                        labels=labels),
     )
     if resampler is not None:
         n_columns = X_encoded.shape[1]
@@ -330,6 +339,7 @@ def out_of_fold(problem, config, deadline=None, report=None, notes=None, rounds=
             problem.n_threads,
             deadline,
             notes,
+            labels=problem.classes,
         )
         oof[rows] = predict_proba_full(model, X_valid, problem.n_classes)
         if models is not None:

@@ -354,7 +354,8 @@ class _DecisionClassifier(ClassifierMixin, BaseEstimator):
         folds = make_folds(self.cv, frame, y_encoded, classes, seed, groups=groups)
         if hasattr(metric, "resolve"):
             metric.resolve(y_encoded, classes)
-        problem = Problem(frame, y_encoded, folds, metric, pos, seed, n_threads)
+        problem = Problem(frame, y_encoded, folds, metric, pos, seed, n_threads,
+                          classes=classes)
         return problem, classes
 
     def _fit_decision(self, problem, classes, oof, cv_scores=None):
@@ -676,6 +677,7 @@ class ImbalancedPipeline(_DecisionClassifier):
             problem.random_state,
             problem.n_threads,
             notes=problem.notes,
+            labels=problem.classes,
         )
         return self
 

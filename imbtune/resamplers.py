@@ -49,6 +49,7 @@ from scipy import sparse
 from sklearn.base import clone
 from sklearn.preprocessing import OneHotEncoder
 
+from ._validation import label_repr
 from .exceptions import InsufficientMinorityError
 from .preprocessing import _OneHotColumns
 
@@ -70,10 +71,15 @@ class ResampleContext:
         Seed for the sampler.
     notes : set, optional
         Collects fallback messages (clamped parameters, ...).
+    labels : ndarray, optional
+        The class labels behind ``y``'s codes, to name a class in messages
+        (its code where not given).
     """
 
-    def __init__(self, y, n_classes, categorical_mask, random_state, notes=None):
+    def __init__(self, y, n_classes, categorical_mask, random_state, notes=None,
+                 labels=None):
         self.y = y
+        self.labels = labels
         self.n_classes = n_classes
         self.categorical_mask = np.asarray(categorical_mask, dtype=bool)
         self.random_state = random_state
@@ -248,9 +254,10 @@ def _clamp_k(name, k, ctx, targets, key="k_neighbors"):
         return k
     smallest = min(targets, key=lambda label: ctx.counts[label])
     if limit < 1:
+        label = smallest if ctx.labels is None else label_repr(ctx.labels[smallest])
         raise InsufficientMinorityError(
             f"{name} needs at least 2 rows of every class it over-samples, but "
-            f"class {smallest} has {ctx.counts[smallest]} row(s) in this training "
+            f"class {label} has {ctx.counts[smallest]} row(s) in this training "
             "fold. Use random_over, fewer folds, or more rows of that class."
         )
     # One message per (resampler, k) whatever the fold, so it is warned once.

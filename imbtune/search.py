@@ -781,7 +781,8 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         if hasattr(metric, "resolve"):
             metric.resolve(y_encoded, classes)
         n_parallel = n_threads_for(self.n_jobs)
-        problem = Problem(frame, y_encoded, folds, metric, pos, seed, n_threads=1)
+        problem = Problem(frame, y_encoded, folds, metric, pos, seed, n_threads=1,
+                          classes=classes)
         self.n_repeats_ = problem.n_repeats
         space = SearchSpace(
             self.resamplers,
@@ -831,7 +832,8 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
 
                 def build():  # a worker's own copy of the problem (runs there)
                     return (
-                        Problem(frame, y_encoded, folds, metric, pos, seed, n_threads=1),
+                        Problem(frame, y_encoded, folds, metric, pos, seed, n_threads=1,
+                                classes=classes),
                         space, calibrations,
                         lambda timeout: _Budget(timeout, folds, len(y_encoded), bag),
                         _TopTrials(_ENSEMBLE_CANDIDATES, _FAMILY_CANDIDATES,

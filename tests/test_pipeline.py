@@ -512,3 +512,13 @@ def test_a_pandas_transform_output_leaves_the_pipeline_working(resampler, classi
             with sklearn.config_context(transform_output="pandas"):
                 proba = clone(plain).fit(X, y).predict_proba(X)
         np.testing.assert_allclose(proba, expected)
+
+
+def test_too_few_rows_for_smote_names_the_class_label():
+    # The class is named as the user labelled it, not by its internal code
+    # ('fraud' is code 0 here).
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(40, 3)), columns=list("abc"))
+    y = np.array(["ok"] * 38 + ["fraud"] * 2, dtype=object)
+    with pytest.raises(InsufficientMinorityError, match="class 'fraud' has 1 row"):
+        ImbalancedPipeline("logreg", resampler="smote", cv=2, random_state=0).fit(X, y)
