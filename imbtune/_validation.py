@@ -394,3 +394,26 @@ def check_positive_int(value, name, minimum=1):
     if value < minimum:
         raise ValueError(f"{name} must be >= {minimum}; got {value}.")
     return int(value)
+
+
+def check_no_fit_params(fit_params, *, estimator_name: str):
+    """Refuse keyword arguments to ``fit`` beyond ``groups``, saying why.
+
+    ``sample_weight`` gets its own message: the classes are weighed by the
+    searched ``cost_weight``, which a row weight would fight with.
+    """
+    if not fit_params:
+        return
+    if "sample_weight" in fit_params:
+        raise TypeError(
+            f"{estimator_name}.fit takes no sample_weight: imbtune weighs the "
+            "classes itself, through cost_weight (searched from none to fully "
+            "balanced by ImbalancedSearchCV, or cost_weighting=False to keep "
+            "classes unweighted; set by hand in ImbalancedPipeline). Drop "
+            "sample_weight; per-row weights are not supported."
+        )
+    names = ", ".join(repr(name) for name in sorted(fit_params))
+    raise TypeError(
+        f"{estimator_name}.fit got unexpected keyword argument(s) {names}; it "
+        "takes X, y and groups."
+    )

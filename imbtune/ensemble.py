@@ -24,6 +24,7 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.utils.validation import validate_data
 
+from ._validation import check_no_fit_params
 from .evaluation import out_of_fold
 from .metrics import get_metric
 from .pipeline import (
@@ -204,7 +205,7 @@ oof_proba_, cv_scores_, n_features_in_, feature_names_in_
         configs = [m._check_params() for m in members]
         return members, configs, weights
 
-    def fit(self, X, y, groups=None):
+    def fit(self, X, y, groups=None, **fit_params):
         """Members' OOF probabilities, decision on their average, refit of members.
 
         Parameters
@@ -217,10 +218,15 @@ oof_proba_, cv_scores_, n_features_in_, feature_names_in_
             Group of each row, never split between the training and the
             validation part of a fold (see :meth:`ImbalancedPipeline.fit`).
 
+        **fit_params
+            None are taken; ``sample_weight`` raises a ``TypeError`` that
+            says why (the classes are weighed through ``cost_weight``).
+
         Returns
         -------
         self : ImbalancedEnsemble
         """
+        check_no_fit_params(fit_params, estimator_name=type(self).__name__)
         members, configs, weights = self._check_members()
         problem, classes = self._problem(X, y, n_threads_for(self.n_jobs), groups)
         for config in configs:

@@ -25,6 +25,7 @@ from ._validation import (
     check_group_counts,
     check_grouped_folds,
     check_groups,
+    check_no_fit_params,
     check_target,
     resolve_pos_label,
     user_stacklevel,
@@ -622,7 +623,7 @@ class ImbalancedPipeline(_DecisionClassifier):
         config.resampler_spec, config.classifier_spec  # noqa: B018 - validate names
         return config
 
-    def fit(self, X, y, groups=None):
+    def fit(self, X, y, groups=None, **fit_params):
         """Cross-validate, fit calibration and decision rule on OOF rows, refit.
 
         Parameters
@@ -639,10 +640,15 @@ class ImbalancedPipeline(_DecisionClassifier):
             that never saw the group. An int ``cv`` then becomes
             ``StratifiedGroupKFold``; a splitter gets the groups.
 
+        **fit_params
+            None are taken; ``sample_weight`` raises a ``TypeError`` that
+            says why (the classes are weighed through ``cost_weight``).
+
         Returns
         -------
         self : ImbalancedPipeline
         """
+        check_no_fit_params(fit_params, estimator_name=type(self).__name__)
         config = self._check_params()
         problem, classes = self._problem(X, y, n_threads_for(self.n_jobs), groups)
         check_resampler_on(config.resampler_spec, problem.X)

@@ -20,7 +20,13 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
-from ._validation import as_frame, check_groups, check_target, resolve_pos_label
+from ._validation import (
+    as_frame,
+    check_groups,
+    check_no_fit_params,
+    check_target,
+    resolve_pos_label,
+)
 from .classifiers import CLASSIFIERS, DeadlineExceeded
 from .decision import CALIBRATIONS
 from .ensemble import (
@@ -726,7 +732,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
 
     # -------------------------------------------------------------------- fit
 
-    def fit(self, X, y, groups=None):
+    def fit(self, X, y, groups=None, **fit_params):
         """Run the study, then build the best pipeline (``best_estimator_``).
 
         Parameters
@@ -745,10 +751,15 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
             (:class:`~imbtune.pipeline.RepeatedStratifiedGroupKFold` when
             repeated); a splitter gets the groups and must keep them whole.
 
+        **fit_params
+            None are taken; ``sample_weight`` raises a ``TypeError`` that
+            says why (the classes are weighed through ``cost_weight``).
+
         Returns
         -------
         self : ImbalancedSearchCV
         """
+        check_no_fit_params(fit_params, estimator_name=type(self).__name__)
         self._forget()
         calibrations = self._check_params()
         metric = get_metric(self.scoring)

@@ -145,3 +145,10 @@ def test_every_member_is_a_whole_fitted_pipeline(breast_cancer):
     # The ensemble itself blends the members' uncalibrated probabilities.
     raw = sum(w * m._raw_proba(X) for w, m in zip(ensemble.weights_, ensemble.pipelines_))
     np.testing.assert_allclose(ensemble.predict_proba(X), ensemble.calibrator_.transform(raw))
+
+
+def test_fit_refuses_sample_weight_with_the_reason(breast_cancer):
+    X, y = breast_cancer
+    ensemble = ImbalancedEnsemble([ImbalancedPipeline("logreg"), ImbalancedPipeline("lightgbm")])
+    with pytest.raises(TypeError, match="ImbalancedEnsemble.fit takes no sample_weight"):
+        ensemble.fit(X, y, sample_weight=np.ones(len(y)))

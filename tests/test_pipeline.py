@@ -522,3 +522,9 @@ def test_too_few_rows_for_smote_names_the_class_label():
     y = np.array(["ok"] * 38 + ["fraud"] * 2, dtype=object)
     with pytest.raises(InsufficientMinorityError, match="class 'fraud' has 1 row"):
         ImbalancedPipeline("logreg", resampler="smote", cv=2, random_state=0).fit(X, y)
+
+
+def test_fit_refuses_sample_weight_with_the_reason(breast_cancer):
+    X, y = breast_cancer
+    with pytest.raises(TypeError, match="ImbalancedPipeline.fit takes no sample_weight"):
+        ImbalancedPipeline("logreg").fit(X, y, sample_weight=np.ones(len(y)))

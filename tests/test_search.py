@@ -1063,6 +1063,14 @@ def test_bad_parameters(kwargs, match):
         _search(**kwargs).fit(X, y)
 
 
+def test_fit_refuses_sample_weight_with_the_reason():
+    X, y = small_imbalanced()
+    with pytest.raises(TypeError, match="takes no sample_weight.*through cost_weight"):
+        _search().fit(X, y, sample_weight=np.ones(len(y)))
+    with pytest.raises(TypeError, match=r"unexpected keyword argument\(s\) 'classes'"):
+        _search().fit(X, y, classes=[0, 1])
+
+
 def test_cv_none_is_five_folds_and_boolean_masks_are_rows():
     X, y = small_imbalanced()
     search = _search(cv=None, n_repeats=1).fit(X, y)
