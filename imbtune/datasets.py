@@ -2,8 +2,8 @@
 
 Two sources, in this order:
 
-1. A data directory holding ``NAME.csv.gz`` files whose last column is
-   ``target`` (the layout of the imbtune benchmark collection). It is the
+1. A data directory holding ``NAME.csv.gz`` files with a ``target``
+   column (the layout of the imbtune benchmark collection). It is the
    ``data_dir`` argument, else the ``IMBTUNE_DATA_DIR`` environment variable.
 2. Datasets bundled with scikit-learn, which need no file and no network:
    ``"digits_8"`` (UCI optical digits, digit 8 against the rest; 1,797 rows,

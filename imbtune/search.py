@@ -84,7 +84,7 @@ def auto_repeats(n_rows):
     differences between good pipelines, so among many trials the best score
     is often the luckiest; scoring each trial on three partitions buys a
     steadier score for a third of the trials. Measured by
-    ``benchmarks/cv_repeats.py`` (``results/cv_repeats.md``) on twelve
+    ``benchmarks/cv_repeats.py`` (``results/cv_repeats.md``) on eleven
     datasets outside ``compare.py``'s four, 120 s per search, against one
     K-fold: on 229 to 1,581 training rows, held-out PR-AUC +0.012 on average
     over 16 (dataset, seed) cases (standard error 0.007) and macro-F1 +0.001;
@@ -364,7 +364,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         Longest a trial may run, in seconds. After each fold a trial's
         duration is projected from its folds so far; once the projection
         passes the limit the trial stops there, as pruned, with a note in
-        ``cv_results_`` (one slow candidate, such as a 300-tree forest behind
+        ``cv_results_`` (one slow candidate, such as a 200-tree forest behind
         SMOTE-ENN, can otherwise eat a third of a short budget). The limit
         never stops a trial while none has completed, so a search always has
         a result. ``"auto"``: with a ``timeout``, the larger of an eighth of
@@ -372,9 +372,10 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         without one, no limit (so an ``n_trials`` search stays reproducible).
         ``None``: no limit. It is off by default because the slow trials
         are worth their time: on eight datasets outside the comparison
-        (1,581 to 7,500 training rows, 120 s), ``"auto"`` ran up to twice as
-        many trials, yet held-out PR-AUC fell by 0.008 on average (standard
-        error 0.005) and macro-F1 by 0.009 (0.005)
+        (1,581 to 7,500 training rows, 120 s), ``"auto"`` ran 1.8 times as
+        many trials on average (up to 3.3 times), yet held-out PR-AUC fell
+        by 0.008 on average (standard error 0.005) and macro-F1 by 0.009
+        (0.005)
         (``benchmarks/results/trial_time.md``). Use it to keep one runaway
         candidate from taking a short budget, not to score higher.
     family_focus : bool, default=False
