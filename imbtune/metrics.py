@@ -506,11 +506,46 @@ class _PRAUCMetric(Metric):
         return float(np.mean(scores))
 
 
+class _FeaturesRead(TypeError):
+    pass
+
+
+class _NoFeatures:
+    """What a scorer gets as ``X``: the number of rows and nothing else.
+
+    A trial is scored from its stored out-of-fold predictions, so there are
+    no features to hand on; a scorer that reads ``X`` (its columns, its
+    values) gets a :class:`_FeaturesRead` saying so, never stand-in numbers.
+    """
+
+    def __init__(self, n_rows):
+        self._rows = np.arange(n_rows)
+        self.shape = (n_rows, 0)
+
+    def __len__(self):
+        return len(self._rows)
+
+    def _refuse(self, *args, **kwargs):
+        raise _FeaturesRead(
+            "a scoring callable gets no features in imbtune: trials are scored "
+            "from their stored out-of-fold predictions, so its X only has a "
+            "length. Score from y and the estimator's predict or predict_proba "
+            "alone"
+        )
+
+    __getitem__ = __array__ = __iter__ = _refuse
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        self._refuse()
+
+
 class _FrozenPredictor:
     """Replays stored predictions to a scikit-learn scorer.
 
-    ``X`` is a column of row indices into the stored arrays. Records which
-    response methods the scorer asked for.
+    ``X`` is a :class:`_NoFeatures` of the stored arrays' rows. Records
+    which response methods the scorer asked for.
     """
 
     _estimator_type = "classifier"
@@ -534,17 +569,26 @@ class _FrozenPredictor:
     def fit(self, X, y):  # pragma: no cover - never fitted
         return self
 
+    @staticmethod
+    def _rows(X):
+        if not isinstance(X, _NoFeatures):
+            raise TypeError(
+                "a scoring callable must pass the X it was given to predict or "
+                f"predict_proba; got {type(X).__name__}"
+            )
+        return X._rows
+
     def predict(self, X):
         self.called.add("predict")
         if self._y_pred is None:
             raise _NeedsLabels
-        return self._y_pred[np.asarray(X)[:, 0].astype(int)]
+        return self._y_pred[self._rows(X)]
 
     def predict_proba(self, X):
         self.called.add("predict_proba")
         if self._proba is None:
             raise _NeedsLabels
-        return self._proba[np.asarray(X)[:, 0].astype(int)]
+        return self._proba[self._rows(X)]
 
 
 class _NeedsLabels(Exception):
@@ -582,8 +626,7 @@ class _ScorerMetric(Metric):
         frozen = _FrozenPredictor(
             classes, y_pred=None if y_pred is None else classes[y_pred], proba=proba
         )
-        rows = np.arange(len(y)).reshape(-1, 1)
-        value = self.scorer(frozen, rows, classes[y])
+        value = self.scorer(frozen, _NoFeatures(len(y)), classes[y])
         return float(value), frozen.called
 
     def resolve(self, y, classes):
@@ -604,6 +647,31 @@ class _ScorerMetric(Metric):
             except _NeedsLabels:
                 self.needs = "label"
                 self._call(y, n_classes, y_pred=y)  # a perfect prediction
+        except _NeedsLabels:
+            raise ValueError(
+                f"scoring={self.name!r} asks for both predict and predict_proba; "
+                "imbtune scores a trial either on its labels (after the decision "
+                "rule it tunes) or on its probabilities, so a scorer must use "
+                "one of the two. Split it into two scorers, or rank by one and "
+                "check the other on the fitted search."
+            ) from None
+        except _FeaturesRead as error:
+            raise ValueError(
+                f"scoring={self.name!r} reads X, but {error}: for a cost per row "
+                "(say a transaction's amount), fit the search with the metric "
+                "you rank by and score the amounts on best_estimator_'s "
+                "predictions afterwards."
+            ) from None
+        except AttributeError as error:
+            if "_FrozenPredictor" not in str(error):
+                raise ValueError(f"scoring={self.name!r} failed: {error}") from error
+            raise ValueError(
+                f"scoring={self.name!r} asks the estimator for something other "
+                f"than predict or predict_proba ({error}); imbtune scores trials "
+                "from stored predictions and can replay those two only. Use "
+                "predict_proba (for a ranking score such as ROC AUC: "
+                "make_scorer(roc_auc_score, response_method='predict_proba'))."
+            ) from error
         except Exception as error:
             rarest = self.classes.tolist()[int(np.argmin(np.bincount(y, minlength=n_classes)))]
             advice = (

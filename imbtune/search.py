@@ -290,7 +290,11 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
     ----------
     scoring : str or callable, default="macro_f1"
         ``"macro_f1"``, ``"pr_auc"``, ``"balanced_accuracy"``, ``"gmean"``,
-        any scikit-learn scorer name, or a callable ``scorer(est, X, y)``.
+        any scikit-learn scorer name, or a callable ``scorer(est, X, y)``
+        that scores from ``est.predict(X)`` or ``est.predict_proba(X)`` (one
+        of the two: trials are scored from stored out-of-fold predictions,
+        so ``X`` only stands in for the rows; a scorer that reads features
+        from it is refused before the first trial).
         A probability metric (such as ``"pr_auc"``) ranks the candidates;
         their threshold then maximises macro-F1. A binary threshold is
         chosen in one vectorised pass for imbtune's metrics, for the

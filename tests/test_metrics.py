@@ -224,6 +224,40 @@ def test_a_scorer_that_cannot_take_the_classes_fails_before_any_trial():
     assert macro.threshold_curve(*np.ones((4, 1))) is not None
 
 
+def _net_amount(estimator, X, y):  # a cost scorer that needs a feature
+    amount = np.asarray(X, dtype=float)[:, -1]
+    hit = estimator.predict(X) == y
+    return float((amount * hit).sum())
+
+
+@pytest.mark.parametrize(
+    "scorer, match",
+    [
+        (_net_amount, r"scoring='_net_amount' reads X, but a scoring callable gets no "
+                      r"features in imbtune"),
+        (lambda est, X, y: float((X["amount"] == y).mean()), "reads X"),
+        (lambda est, X, y: float(est.predict(X[: len(y)]).mean()), "reads X"),
+        (lambda est, X, y: float(est.decision_function(X).mean()),
+         r"other than predict or predict_proba.*response_method='predict_proba'"),
+        (lambda est, X, y: f1_score(y, est.predict(X)) + est.predict_proba(X)[:, 1].mean(),
+         "asks for both predict and predict_proba"),
+    ],
+    ids=["array", "column", "slice", "decision_function", "labels-and-proba"],
+)
+def test_a_callable_that_needs_more_than_stored_predictions_is_refused(scorer, match):
+    # Trials are scored from stored OOF predictions: a scorer must never be
+    # handed stand-in numbers for features (row positions, as it once was).
+    metric = get_metric(scorer)
+    with pytest.raises(ValueError, match=match):
+        metric.resolve(np.array([0, 0, 1, 1, 0, 1]), [0, 1])
+
+
+def test_a_callable_may_take_the_length_of_x():
+    metric = get_metric(lambda est, X, y: float(len(X) == len(est.predict(X)) == len(y)))
+    metric.resolve(np.array([0, 0, 1, 1, 0, 1]), [0, 1])
+    assert metric.score_labels(np.array([0, 1, 1]), np.array([0, 1, 0]), 2) == 1.0
+
+
 @pytest.mark.parametrize(
     "scorer",
     [
