@@ -166,7 +166,9 @@ class ClassifierSpec:
         Name used in ``classifiers=`` and in trial parameters.
     estimator : classifier
         Template; each build clones it and applies the sampled parameters with
-        ``set_params``. It must have ``predict_proba``.
+        ``set_params``. It must have ``predict_proba``. A ``random_state``
+        left at None (in a ``Pipeline``'s steps too) takes the study's seed,
+        so one ``random_state`` repeats the study; a seed of its own is kept.
     space : dict of str to optuna distribution, default=None
         Parameters to search, named as in ``estimator.set_params``.
     weighting : {"auto", "class_weight", "sample_weight", None}, default="auto"
@@ -258,6 +260,13 @@ class ClassifierSpec:
     def build(self, params, ctx):
         """An unfitted estimator and the keyword arguments for its ``fit``."""
         estimator = clone(self.estimator).set_params(**params)
+        unseeded = {
+            key: ctx.random_state
+            for key, value in estimator.get_params().items()
+            if value is None and key.split("__")[-1] == "random_state"
+        }
+        if unseeded:
+            estimator.set_params(**unseeded)
         fit_params = {}
         method = self.weighting_method()
         weights = ctx.class_weight

@@ -199,3 +199,33 @@ def test_many_categories_on_a_large_table_are_one_hot_sparse(name, monkeypatch):
         assert proba.shape == (n, 2) and np.mean((proba[:, 1] > 0.5) == y) > 0.9
     else:
         np.testing.assert_allclose(proba, dense.predict_proba(X), rtol=1e-4, atol=1e-6)
+
+
+def test_an_unseeded_user_template_takes_the_study_seed(breast_cancer):
+    # A template left at random_state=None (also inside a Pipeline) is
+    # seeded by the study, so one random_state repeats a search of it; a
+    # template's own seed is kept.
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    y = np.r_[np.zeros(30, int), np.ones(10, int)]
+    ctx = FitContext(y, 2, np.zeros(3, bool), random_state=7)
+    forest, _ = ClassifierSpec("forest", RandomForestClassifier()).build({}, ctx)
+    assert forest.random_state == 7
+    mine, _ = ClassifierSpec("mine", RandomForestClassifier(random_state=3)).build({}, ctx)
+    assert mine.random_state == 3
+    piped, _ = ClassifierSpec(
+        "piped", make_pipeline(StandardScaler(), RandomForestClassifier())
+    ).build({}, ctx)
+    assert piped.get_params()["randomforestclassifier__random_state"] == 7
+
+    X, y = breast_cancer
+    runs = [
+        ImbalancedSearchCV(classifiers=[RandomForestClassifier(n_estimators=10)],
+                           resamplers=["none"], n_trials=2, cv=3, n_repeats=1,
+                           random_state=0).fit(X, y)
+        for _ in range(2)
+    ]
+    np.testing.assert_array_equal(runs[0].cv_results_["mean_test_score"],
+                                  runs[1].cv_results_["mean_test_score"])
+    np.testing.assert_array_equal(runs[0].predict_proba(X), runs[1].predict_proba(X))
