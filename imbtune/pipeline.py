@@ -277,7 +277,16 @@ def make_folds(cv, X, y, classes, seed, n_repeats=1, groups=None):
         ]
     if len(folds) < 2:
         raise ValueError(f"cv must produce at least 2 splits; got {len(folds)}.")
-    for train, valid in folds:
+    for k, (train, valid) in enumerate(folds):
+        shared = np.intersect1d(train, valid)
+        if len(shared):
+            raise ValueError(
+                f"Split {k} of cv has {len(shared)} row(s) in both its training "
+                f"and its validation part (row {int(shared[0])}, ...): its score "
+                "would come from a model fitted on the rows it scores. Give "
+                "splits whose two parts do not overlap, as scikit-learn's "
+                "splitters do."
+            )
         missing = np.setdiff1d(np.arange(len(classes)), np.unique(y[train]))
         if len(missing):
             raise ValueError(

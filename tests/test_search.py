@@ -1038,6 +1038,8 @@ def test_values_too_large_for_logreg_fail_its_trials_with_the_cause():
          "A validation index of cv is 300, but X has 300 rows"),
         (dict(cv=[(np.ones(60, bool), np.ones(60, bool))] * 2),
          r"A training mask of cv has shape \(60,\), but X has 300 rows"),
+        (dict(cv=[(np.arange(300), np.arange(150)), (np.arange(300), np.arange(150, 300))]),
+         r"Split 0 of cv has 150 row\(s\) in both its training and its validation part"),
         (dict(n_repeats=0), "n_repeats must be 'auto' or a positive int"),
         (dict(max_trial_time=0), "max_trial_time must be 'auto', a positive number"),
         (dict(max_trial_time="fast"), "max_trial_time must be 'auto', a positive number"),
