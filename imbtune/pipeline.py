@@ -339,9 +339,14 @@ class _DecisionClassifier(ClassifierMixin, BaseEstimator):
                 f"Unknown calibration {self.calibration!r}; use one of "
                 f"{list(CALIBRATIONS)}."
             )
-        if self.threshold != "auto" and not isinstance(self.threshold, numbers.Real):
+        if self.threshold != "auto" and (
+            not isinstance(self.threshold, numbers.Real)
+            or isinstance(self.threshold, bool)
+            or not 0.0 <= self.threshold <= 1.0
+        ):
             raise ValueError(
-                f"threshold must be 'auto' or a number; got {self.threshold!r}."
+                "threshold must be 'auto' or a probability in [0, 1] (the positive "
+                f"class is predicted from there up); got {self.threshold!r}."
             )
 
     def _problem(self, X, y, n_threads=1, groups=None):

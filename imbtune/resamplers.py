@@ -24,6 +24,7 @@ imbalanced-learn sampler *for the training fold at hand*:
 from __future__ import annotations
 
 import copy
+import numbers
 
 import numpy as np
 from imblearn.over_sampling import (
@@ -393,6 +394,14 @@ class _Builtin(ResamplerSpec):
             )
         params = {**self.defaults, **params}
         ratio = params.pop("ratio", 1.0)
+        if (not isinstance(ratio, numbers.Real) or isinstance(ratio, bool)
+                or not 0.0 <= ratio <= 1.0):
+            raise ValueError(
+                f"ratio of resampler {self.name!r} must be a number in [0, 1], the "
+                "share of the way from each class's own count to the "
+                f"{'majority' if self.kind == 'over' else 'minority'}'s that the "
+                f"resampler goes (1 balances the classes); got {ratio!r}."
+            )
         if self.kind == "over":
             targets = over_sampling_targets(ctx.counts, ratio)
             if not targets:

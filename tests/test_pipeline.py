@@ -161,6 +161,14 @@ def test_fixed_threshold():
     np.testing.assert_array_equal(clf.predict(X), (proba >= 0.5).astype(int))
 
 
+@pytest.mark.parametrize("threshold", [float("nan"), -0.1, 1.5, True, "0.5"])
+def test_a_fixed_threshold_outside_0_1_is_refused(threshold):
+    # NaN and 1.5 predicted one class for every row, without a word.
+    X, y = small_imbalanced()
+    with pytest.raises(ValueError, match=r"threshold must be 'auto' or a probability in \[0, 1\]"):
+        ImbalancedPipeline("logreg", threshold=threshold).fit(X, y)
+
+
 def test_multiclass_uses_class_weights(fetal_multiclass):
     X, y = fetal_multiclass
     clf = ImbalancedPipeline("lightgbm", classifier_params={"n_estimators": 80},

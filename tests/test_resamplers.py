@@ -169,6 +169,11 @@ def test_user_spec_and_lookup_errors():
         RESAMPLERS["smote"].build({"neighbours": 2}, ResampleContext(y, 2, mask, 0))
     with pytest.raises(ValueError, match="Unknown resampler 'smoot'"):
         get_resampler_spec("smoot")
+    for ratio in (-1, 5, float("nan"), True, "1"):  # -1 did nothing, 5 overshot
+        for name in ("smote", "random_under"):
+            with pytest.raises(ValueError, match=rf"ratio of resampler '{name}' must be a "
+                                                 r"number in \[0, 1\]"):
+                RESAMPLERS[name].build({"ratio": ratio}, ResampleContext(y, 2, mask, 0))
     with pytest.raises(TypeError, match="fit_resample"):
         get_resampler_spec(3.0)
 
