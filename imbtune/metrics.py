@@ -749,11 +749,17 @@ def get_metric(scoring):
 def _pr_auc_scorer(estimator, X, y_true):
     """``scoring=`` for pr_auc: the estimator's own ``classes_`` say which
     column is which class, so a fold that holds one class only (or lacks one
-    of several) is scored right, not from the labels it happens to hold."""
+    of several) is scored right, not from the labels it happens to hold.
+    A binary estimator's positive class is its ``pos_label_`` where it has
+    one (imbtune's, so the scorer agrees with their ``score``), else
+    ``classes_[1]`` as in scikit-learn."""
     proba = estimator.predict_proba(X)
     classes = np.asarray(estimator.classes_)
     if len(classes) == 2:
-        return pr_auc(y_true, proba[:, 1], pos_label=classes[1])
+        fitted = getattr(estimator, "best_estimator_", estimator)
+        pos = getattr(fitted, "pos_label_", classes[1])
+        column = int(np.flatnonzero(classes == pos)[0])
+        return pr_auc(y_true, proba[:, column], pos_label=pos)
     return pr_auc(y_true, proba, labels=classes)
 
 
@@ -769,7 +775,10 @@ def get_scorer(name):
     -------
     scorer : callable
         ``scorer(estimator, X, y)``, usable as ``scoring=`` anywhere in
-        scikit-learn.
+        scikit-learn. For ``"pr_auc"`` on two classes it scores the
+        estimator's ``pos_label_`` where it has one (imbtune's estimators:
+        the minority class unless ``pos_label`` says otherwise, so it agrees
+        with their ``score``), else ``classes_[1]`` as scikit-learn does.
 
     Examples
     --------

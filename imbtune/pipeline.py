@@ -15,7 +15,7 @@ from sklearn.model_selection import (
     StratifiedGroupKFold,
     StratifiedKFold,
 )
-from sklearn.utils import check_random_state
+from sklearn.utils import check_consistent_length, check_random_state, column_or_1d
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._validation import (
@@ -735,7 +735,8 @@ def _score(estimator, X, y, sample_weight):
     if sample_weight is not None:
         raise ValueError("score does not support sample_weight in imbtune.")
     check_is_fitted(estimator)
-    y = np.asarray(y)
+    check_consistent_length(X, y)
+    y = column_or_1d(y, warn=True)
     lookup = {label: k for k, label in enumerate(estimator.classes_)}
     unknown = set(np.unique(y)) - set(lookup)
     if unknown:

@@ -329,6 +329,24 @@ def test_get_scorer_in_sklearn(breast_cancer):
         get_scorer("accuracy")
 
 
+def test_get_scorer_pr_auc_agrees_with_imbtune_s_score_on_a_rare_label_0(breast_cancer):
+    # With the rare class labelled 0, imbtune's pr_auc scores class 0 (its
+    # pos_label_); the scorer took classes_[1], the common class, instead.
+    from imbtune import ImbalancedPipeline
+
+    X, y = breast_cancer
+    y = 1 - y  # malignant (the rarer class) is now 0
+    model = ImbalancedPipeline("logreg", scoring="pr_auc", cv=3, random_state=0).fit(X, y)
+    assert model.pos_label_ == 0
+    assert get_scorer("pr_auc")(model, X, y) == pytest.approx(model.score(X, y))
+    expected = pr_auc(y, model.predict_proba(X)[:, 0], pos_label=0)
+    assert model.score(X, y) == pytest.approx(expected)
+    # a plain scikit-learn classifier keeps scikit-learn's classes_[1]
+    plain = LogisticRegression(max_iter=5000).fit(X, y)
+    assert get_scorer("pr_auc")(plain, X, y) == pytest.approx(
+        pr_auc(y, plain.predict_proba(X)[:, 1], pos_label=1))
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     labels=st.lists(st.booleans(), min_size=2, max_size=60),

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from imblearn.under_sampling import NearMiss
 from sklearn.base import clone
 from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.exceptions import DataConversionWarning
 from sklearn.model_selection import (
     GroupKFold,
     RepeatedStratifiedKFold,
@@ -536,3 +537,13 @@ def test_fit_refuses_sample_weight_with_the_reason(breast_cancer):
     X, y = breast_cancer
     with pytest.raises(TypeError, match="ImbalancedPipeline.fit takes no sample_weight"):
         ImbalancedPipeline("logreg").fit(X, y, sample_weight=np.ones(len(y)))
+
+
+def test_score_takes_y_as_a_column_and_checks_its_length(breast_cancer):
+    X, y = breast_cancer
+    model = ImbalancedPipeline("logreg", cv=3, random_state=0).fit(X, y)
+    with pytest.warns(DataConversionWarning):
+        as_column = model.score(X, pd.DataFrame({"target": y}))
+    assert as_column == model.score(X, y)
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        model.score(X, y[:-1])
