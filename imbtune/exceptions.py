@@ -21,10 +21,13 @@ class InsufficientMinorityError(ValueError):
 
 
 class SearchFailedError(RuntimeError):
-    """Every trial of a search failed.
+    """A search gave no model: every trial failed, or the refit did.
 
-    The message carries the first failing trial's parameters and exception,
-    so the cause is visible without digging through logs.
+    When every trial failed, the message carries the first failing trial's
+    parameters and exception, so the cause is visible without digging
+    through logs. When the refit of the chosen trial failed, the search keeps
+    its trials (``study_``, ``cv_results_``, ``best_params_``) and the
+    message names the trial and the error.
     """
 
 

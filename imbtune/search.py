@@ -134,7 +134,10 @@ def _stop_when_expired(budget):
 
 
 def _refit_available(search):
-    return search.refit is not False
+    # Not after a fit whose refit failed: the search then holds its trials
+    # and best_params_, but no model (as with refit=False).
+    ended = "best_index_" in search.__dict__
+    return search.refit is not False and (not ended or "best_estimator_" in search.__dict__)
 
 
 def _name_or_spec(spec, registry):
@@ -913,9 +916,20 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         self.ensemble_weights_ = {best_trial.number: 1.0}
         if self.refit:
             refit_start = time.monotonic()
-            self.best_estimator_ = self._refit_best(
-                X, problem, classes, space, study, best_trial, top, calibrations, budget
-            )
+            try:
+                self.best_estimator_ = self._refit_best(
+                    X, problem, classes, space, study, best_trial, top, calibrations,
+                    budget,
+                )
+            except Exception as error:
+                raise SearchFailedError(
+                    f"The search ended, but building best_estimator_ from trial "
+                    f"{best_trial.number} ({self.best_params_}) failed: "
+                    f"{type(error).__name__}: {error}. Nothing of the search is "
+                    "lost: study_, cv_results_, best_params_ and best_score_ are "
+                    "set. Fit ImbalancedPipeline with best_params_ where it can "
+                    "run, or search again with that classifier left out."
+                ) from error
             self.refit_time_ = time.monotonic() - refit_start
         warn_notes(problem.notes)
         return self
@@ -1414,7 +1428,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
                 hint = (f"; the best trial's own is {threshold:.4g} "
                         "(cv_results_['threshold'].iloc[best_index_])")
             raise AttributeError(
-                "threshold_ is the threshold of best_estimator_, which refit=False "
-                f"does not build{hint}."
+                "threshold_ is the threshold of best_estimator_, which was not "
+                f"built (refit=False, or a refit that failed){hint}."
             )
         return self.best_estimator_.threshold_

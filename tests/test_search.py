@@ -1207,7 +1207,41 @@ def test_unfitted_and_no_refit(breast_cancer, quiet):
     assert not hasattr(search, "best_estimator_")
     assert not hasattr(search, "predict")
     assert search.best_params_
-    with pytest.raises(AttributeError, match="which refit=False does not build"):
+    with pytest.raises(AttributeError, match=r"which was not built \(refit=False"):
+        search.threshold_
+
+
+class _FailsOnAllRows(ClassifierMixin, BaseEstimator):
+    """Fits a fold (200 of 300 rows), not the whole table."""
+
+    def __init__(self, C=1.0):
+        self.C = C
+
+    def fit(self, X, y):
+        if len(X) > 250:
+            raise MemoryError("the whole table does not fit")
+        self.model_ = LogisticRegression(C=self.C).fit(X, y)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict_proba(self, X):
+        return self.model_.predict_proba(X)
+
+
+def test_a_failed_refit_keeps_the_search_and_says_so(monkeypatch, quiet):
+    monkeypatch.setattr(ImbalancedSearchCV, "_final_model", "refit")
+    X, y = small_imbalanced()
+    search = _search(classifiers=[ClassifierSpec("big", _FailsOnAllRows(), weighting=None)],
+                     resamplers=["none"], cost_weighting=False, ensemble_size=1)
+    with pytest.raises(SearchFailedError, match=r"building best_estimator_ from trial \d+ "
+                       r"\(.*\) failed: MemoryError: the whole table does not fit\. Nothing"
+                       ) as info:
+        search.fit(X, y)
+    assert isinstance(info.value.__cause__, MemoryError)
+    # the trials are kept, and the search says it has no model, as refit=False
+    assert len(search.cv_results_) == 2 and search.best_params_
+    assert not hasattr(search, "predict") and not hasattr(search, "predict_proba")
+    with pytest.raises(AttributeError, match="or a refit that failed"):
         search.threshold_
 
 
