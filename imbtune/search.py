@@ -1345,6 +1345,16 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
                 "Fix that cause, or restrict resamplers=/classifiers= to the ones "
                 "that work on this data."
             )
+        pruned = [t for t in study.trials if t.state == optuna.trial.TrialState.PRUNED]
+        if pruned and self.timeout is None:  # no deadline stopped them: the pruner did
+            note = pruned[0].user_attrs.get("note")
+            pruner = (repr(self.pruner) if isinstance(self.pruner, str)
+                      else type(self.pruner).__name__)
+            raise SearchFailedError(
+                f"No trial completed: the pruner ({pruner}) pruned all "
+                f"{len(pruned)}" + (f" (the first: {note})" if note else "") + ". "
+                "Use a pruner that lets the first trials finish, or pruner=None."
+            )
         raise SearchFailedError(
             f"No trial finished within timeout={self.timeout} s "
             f"({self.n_trials_} started). Give the search more time, use "

@@ -997,6 +997,13 @@ def test_a_timeout_too_short_for_any_trial_says_so(n_jobs):
         _search(timeout=1e-6, n_jobs=n_jobs).fit(X, y)
 
 
+def test_a_pruner_that_prunes_every_trial_is_named_not_the_timeout():
+    X, y = small_imbalanced()
+    with pytest.raises(SearchFailedError, match=r"No trial completed: the pruner "
+                       r"\(ThresholdPruner\) pruned all 2 \(the first: pruned after fold 1\)"):
+        _search(pruner=optuna.pruners.ThresholdPruner(lower=2.0)).fit(X, y)
+
+
 def test_a_scoring_that_gives_nan_fails_its_trials_with_the_cause():
     X, y = small_imbalanced()
     with pytest.raises(SearchFailedError, match=r"the scoring gave nan .*must give a number"):
