@@ -88,10 +88,19 @@ def n_threads_for(n_jobs):
 
 
 def seed_from(random_state):
-    """An int seed: the int itself, or one drawn from a RandomState / None."""
-    if isinstance(random_state, numbers.Integral):
-        return int(random_state)
-    return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+    """An int seed: the int itself, or one drawn from a RandomState, a
+    Generator or (for None) numpy's global state."""
+    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
+        if 0 <= random_state < 2**32:
+            return int(random_state)
+    elif isinstance(random_state, np.random.Generator):
+        return int(random_state.integers(np.iinfo(np.int32).max))
+    elif random_state is None or isinstance(random_state, np.random.RandomState):
+        return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+    raise ValueError(
+        "random_state must be an int between 0 and 2**32 - 1, a "
+        f"numpy.random.RandomState or Generator, or None; got {random_state!r}."
+    )
 
 
 class RepeatedStratifiedGroupKFold:
@@ -516,7 +525,7 @@ class ImbalancedPipeline(_DecisionClassifier):
         row one OOF probability per repetition.
     n_jobs : int, default=None
         Threads for the model fits (None = 1, -1 = all cores).
-    random_state : int, RandomState or None, default=None
+    random_state : int, RandomState, Generator or None, default=None
         Seed of the folds, the resampler and the model.
     final_model : {"auto", "folds", "refit"}, default="auto"
         What predicts once the decision is fitted. ``"folds"``: the fold

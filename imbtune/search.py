@@ -474,7 +474,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         and OpenMP pools included (limited with threadpoolctl while the
         search runs), and the refit on ``n_jobs`` threads. Results with
         ``n_jobs > 1`` are not reproducible, as in Optuna.
-    random_state : int, RandomState or None, default=None
+    random_state : int, RandomState, Generator or None, default=None
         Seed of the folds, the sampler and every model: with an int and
         ``n_jobs=1`` the same call gives the same study.
     verbose : int, default=0

@@ -1063,6 +1063,10 @@ def test_values_too_large_for_logreg_fail_its_trials_with_the_cause():
         (dict(n_jobs=0), "n_jobs must be None, a positive int"),
         (dict(n_jobs="all"), "n_jobs must be None, a positive int"),
         (dict(verbose=-1), "verbose must be 0, 1 or 2"),
+        (dict(random_state=-1), r"random_state must be an int between 0 and 2\*\*32 - 1"),
+        (dict(random_state=2**40), r"random_state must be an int .*got 1099511627776"),
+        (dict(random_state=1.5), r"random_state must be an int .*got 1.5"),
+        (dict(random_state="0"), r"random_state must be an int .*got '0'"),
         (dict(cv=StratifiedKFold(3), n_repeats=2), "only applies to an int cv"),
     ],
 )
@@ -1078,6 +1082,12 @@ def test_fit_refuses_sample_weight_with_the_reason():
         _search().fit(X, y, sample_weight=np.ones(len(y)))
     with pytest.raises(TypeError, match=r"unexpected keyword argument\(s\) 'classes'"):
         _search().fit(X, y, classes=[0, 1])
+
+
+def test_random_state_may_be_a_generator():
+    X, y = small_imbalanced()
+    runs = [_search(random_state=np.random.default_rng(3)).fit(X, y) for _ in range(2)]
+    assert runs[0].best_score_ == runs[1].best_score_  # the same draw, the same study
 
 
 def test_cv_none_is_five_folds_and_boolean_masks_are_rows():
