@@ -550,6 +550,11 @@ def get_classifier_spec(classifier):
     """
     if isinstance(classifier, ClassifierSpec):
         return classifier
+    if isinstance(classifier, type):
+        raise TypeError(
+            f"classifier {classifier.__name__} is a class; pass an estimator object "
+            f"such as {classifier.__name__}()."
+        )
     if isinstance(classifier, str):
         if classifier not in CLASSIFIERS:
             raise ValueError(

@@ -627,6 +627,11 @@ def get_resampler_spec(resampler):
         return RESAMPLERS["none"]
     if isinstance(resampler, ResamplerSpec):
         return resampler
+    if isinstance(resampler, type):
+        raise TypeError(
+            f"resampler {resampler.__name__} is a class; pass a sampler object such "
+            f"as {resampler.__name__}()."
+        )
     if isinstance(resampler, str):
         if resampler not in RESAMPLERS:
             raise ValueError(

@@ -657,15 +657,19 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
                 f"verbose must be 0, 1 or 2 (a non-negative int); got {self.verbose!r}."
             )
         self._check_sampler()
-        calibrations = (
-            [self.calibrations] if isinstance(self.calibrations, str)
-            else list(self.calibrations)
-        )
-        unknown = [c for c in calibrations if c not in CALIBRATIONS]
-        if unknown or not calibrations:
+        try:
+            calibrations = (
+                [self.calibrations] if isinstance(self.calibrations, str)
+                else list(self.calibrations)
+            )
+        except TypeError:  # None, a number: not a list
+            calibrations = None
+        if not calibrations or any(
+            not isinstance(c, str) or c not in CALIBRATIONS for c in calibrations
+        ):
             raise ValueError(
-                f"calibrations must be a non-empty list drawn from {list(CALIBRATIONS)}; "
-                f"got {self.calibrations!r}."
+                f"calibrations must be a non-empty list drawn from {list(CALIBRATIONS)} "
+                f"(['none'] for no calibration); got {self.calibrations!r}."
             )
         return calibrations
 
@@ -687,8 +691,14 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
 
     def _check_sampler(self):
         """A named sampler exists and what it runs on is installed."""
-        if not isinstance(self.sampler, str):
+        if isinstance(self.sampler, optuna.samplers.BaseSampler):
             return
+        if not isinstance(self.sampler, str):
+            hint = " (an instance: add ())" if isinstance(self.sampler, type) else ""
+            raise ValueError(
+                f"sampler must be one of {list(_SAMPLERS)} or an "
+                f"optuna.samplers.BaseSampler instance{hint}; got {self.sampler!r}."
+            )
         if self.sampler not in _SAMPLERS:
             raise ValueError(
                 f"Unknown sampler {self.sampler!r}; use one of {list(_SAMPLERS)} or an "

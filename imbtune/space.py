@@ -27,10 +27,20 @@ from optuna.distributions import (
     IntDistribution,
 )
 
-from .classifiers import DEFAULT_CLASSIFIERS, get_classifier_spec
+from .classifiers import (
+    CLASSIFIERS,
+    DEFAULT_CLASSIFIERS,
+    ClassifierSpec,
+    get_classifier_spec,
+)
 from .evaluation import PipelineConfig
 from .exceptions import FallbackWarning
-from .resamplers import RESAMPLERS, get_resampler_spec, over_sampling_targets
+from .resamplers import (
+    RESAMPLERS,
+    ResamplerSpec,
+    get_resampler_spec,
+    over_sampling_targets,
+)
 
 __all__ = ["PORTFOLIO", "SearchSpace"]
 
@@ -159,7 +169,30 @@ def _smallest_oversampled(counts):
     return int(min(counts[k] for k in targets)) if targets else None
 
 
-def _unique_names(specs, what):
+def _is_builtin(spec, registry):
+    """Whether ``spec`` is the built-in of its name (or a copy of it: a clone
+    of a search, or a worker's unpickled space, holds copies)."""
+    builtin = registry.get(spec.name)
+    if builtin is None:
+        return False
+    if type(builtin) in (ClassifierSpec, ResamplerSpec):  # "none": no sampler
+        return (type(spec) is type(builtin) and getattr(spec, "sampler", None) is None
+                and not spec.space)
+    return type(spec) is type(builtin)
+
+
+def _unique_names(specs, what, registry):
+    for spec in specs:
+        if not isinstance(spec.name, str) or not spec.name:
+            raise TypeError(
+                f"A {what} spec's name must be a non-empty str; got {spec.name!r}."
+            )
+        if spec.name in registry and not _is_builtin(spec, registry):
+            # Its trials would be reported, and warm-started, as the built-in's.
+            raise ValueError(
+                f"Your {what} spec is named {spec.name!r}, the name of a built-in "
+                f"{what}; give it a name of its own."
+            )
     names = [spec.name for spec in specs]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
@@ -181,6 +214,16 @@ def _check_spec(spec, template, what):
                 "IntDistribution or CategoricalDistribution from "
                 "optuna.distributions."
             )
+    if what == "classifier":
+        _check_weighting(spec, template)
+    if what == "resampler" and template is not None and not hasattr(
+        template, "fit_resample"
+    ):
+        raise TypeError(
+            f"Resampler {spec.name!r} holds a {type(template).__name__}, which has no "
+            "fit_resample; a resampler is an imbalanced-learn sampler or an object "
+            "with fit_resample(X, y)."
+        )
     if template is None or not hasattr(template, "get_params"):
         return  # a built-in spec builds its own estimator
     valid = template.get_params()
@@ -195,6 +238,38 @@ def _check_spec(spec, template, what):
             f"Classifier {spec.name!r} ({type(template).__name__}) has no "
             "predict_proba; imbtune needs probabilities to calibrate and to choose "
             "a threshold. For SVC, use CalibratedClassifierCV(SVC(), ensemble=False)."
+        )
+
+
+def _check_weighting(spec, template):
+    """A user's classifier has an estimator, and the weighting it names
+    reaches that estimator."""
+    from .classifiers import _accepts_sample_weight
+
+    if _is_builtin(spec, CLASSIFIERS):
+        return  # a built-in builds its own estimator and weighs it itself
+    if template is None or not hasattr(template, "fit"):
+        raise TypeError(
+            f"Classifier {spec.name!r} holds {template!r}, not an estimator; give "
+            "ClassifierSpec a classifier object such as LogisticRegression()."
+        )
+    choices = ("auto", "class_weight", "sample_weight", None)
+    if spec.weighting not in choices:
+        raise ValueError(
+            f"Classifier {spec.name!r} has weighting={spec.weighting!r}; use one of "
+            f"{list(choices)}."
+        )
+    if spec.weighting == "class_weight" and "class_weight" not in template.get_params():
+        raise ValueError(
+            f"Classifier {spec.name!r} has weighting='class_weight', but "
+            f"{type(template).__name__} has no class_weight parameter; use "
+            "weighting='auto' (sample_weight where its fit takes one) or None."
+        )
+    if spec.weighting == "sample_weight" and not _accepts_sample_weight(template):
+        raise ValueError(
+            f"Classifier {spec.name!r} has weighting='sample_weight', but "
+            f"{type(template).__name__}.fit takes no sample_weight; use "
+            "weighting=None (cost_weight is then not searched for it)."
         )
 
 
@@ -234,7 +309,7 @@ class SearchSpace:
         if not names:
             raise ValueError("resamplers must name at least one resampler (or 'none').")
         specs = [get_resampler_spec(r) for r in names]
-        _unique_names(specs, "resampler")  # before a dict keyed by name hides one
+        _unique_names(specs, "resampler", RESAMPLERS)  # before a dict keyed by name hides one
         for spec in specs:
             _check_spec(spec, spec.sampler, "resampler")
         self.resamplers = {}
@@ -273,7 +348,7 @@ class SearchSpace:
         if not names:
             raise ValueError("classifiers must name at least one classifier.")
         specs = [get_classifier_spec(c) for c in names]
-        _unique_names(specs, "classifier")
+        _unique_names(specs, "classifier", CLASSIFIERS)
         for spec in specs:
             _check_spec(spec, spec.estimator, "classifier")
         self.classifiers = {spec.name: spec for spec in specs}
