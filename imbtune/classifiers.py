@@ -124,6 +124,24 @@ def _accepts_sample_weight(estimator):
         return False
 
 
+def _routing_enabled():
+    import sklearn
+
+    return bool(sklearn.get_config().get("enable_metadata_routing", False))
+
+
+def _request_sample_weight(estimator):
+    """Under metadata routing: a Pipeline's final model (in nested Pipelines
+    too) requests ``sample_weight``; its other steps that take one do not."""
+    if isinstance(estimator, Pipeline):
+        for _, step in estimator.steps[:-1]:
+            if _accepts_sample_weight(step) and hasattr(step, "set_fit_request"):
+                step.set_fit_request(sample_weight=False)
+        _request_sample_weight(estimator.steps[-1][1])
+    else:
+        estimator.set_fit_request(sample_weight=True)
+
+
 class _CheckedScaler(StandardScaler):
     """``StandardScaler`` that refuses columns it cannot standardise.
 
@@ -292,6 +310,11 @@ class ClassifierSpec:
                 [("onehot", _one_hot_scaler(ctx.categorical_mask, estimator, scale=False)),
                  ("model", estimator)]
             )
+        if fit_params and isinstance(estimator, Pipeline) and _routing_enabled():
+            # Under scikit-learn's metadata routing a Pipeline refuses
+            # "step__sample_weight": the final model requests the weights.
+            _request_sample_weight(estimator)
+            fit_params = {"sample_weight": next(iter(fit_params.values()))}
         return estimator, fit_params
 
     def __repr__(self):

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.svm import LinearSVC
 
@@ -229,3 +230,30 @@ def test_an_unseeded_user_template_takes_the_study_seed(breast_cancer):
     np.testing.assert_array_equal(runs[0].cv_results_["mean_test_score"],
                                   runs[1].cv_results_["mean_test_score"])
     np.testing.assert_array_equal(runs[0].predict_proba(X), runs[1].predict_proba(X))
+
+
+@pytest.mark.parametrize("categorical", [False, True])
+def test_sample_weights_reach_a_pipeline_under_metadata_routing(categorical):
+    # With scikit-learn's metadata routing on, Pipeline.fit refuses
+    # "model__sample_weight": every trial of these failed.
+    import sklearn
+    from sklearn.naive_bayes import GaussianNB
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from .conftest import small_imbalanced
+
+    X, y = small_imbalanced()
+    if categorical:  # GaussianNB is one-hot wrapped in a Pipeline by imbtune
+        X = X.assign(cat=np.random.RandomState(0).choice(list("pqr"), len(y)))
+        model = GaussianNB()
+    else:
+        model = make_pipeline(StandardScaler(), LogisticRegression())
+    kwargs = dict(classifiers=[model], resamplers=["none"], n_trials=3, cv=3, random_state=0)
+    plain = ImbalancedSearchCV(**kwargs).fit(X, y)
+    with sklearn.config_context(enable_metadata_routing=True):
+        routed = ImbalancedSearchCV(**kwargs).fit(X, y)
+    assert (routed.cv_results_["state"] == "COMPLETE").all()
+    assert (routed.cv_results_["cost_weight"] > 0).all()  # weights were searched and passed
+    np.testing.assert_allclose(routed.cv_results_["mean_test_score"],
+                               plain.cv_results_["mean_test_score"])
