@@ -19,7 +19,6 @@ from sklearn.utils import check_consistent_length, check_random_state, column_or
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._validation import (
-    array_column_names,
     as_frame,
     check_class_counts,
     check_group_counts,
@@ -413,14 +412,13 @@ class _DecisionClassifier(ClassifierMixin, BaseEstimator):
         # scikit-learn, the columns are taken in the order of fit, after
         # validate_data's warning ("X has feature names, but ... was fitted
         # without feature names", or "X does not have valid feature names").
-        fitted = getattr(self, "feature_names_in_", None)
-        columns = getattr(X, "columns", None)
-        named = columns is not None and all(isinstance(c, str) for c in columns)
-        if fitted is not None and columns is None:
-            frame = frame.set_axis(list(fitted), axis=1)
-        elif fitted is None and named:  # fitted on an array: as_frame's names
-            frame = frame.set_axis(array_column_names(frame.shape[1]), axis=1)
-        _warn_unseen(self._encoder(), frame)
+        # Every case ends with the encoder's own column labels (validate_data
+        # has refused other string names), so that its check of names stays
+        # quiet: one warning, the user's estimator's, not one per fold model.
+        encoder = self._encoder()
+        if list(frame.columns) != encoder._columns:
+            frame = frame.set_axis(list(encoder._columns), axis=1)
+        _warn_unseen(encoder, frame)
         return frame
 
     def _encoder(self):

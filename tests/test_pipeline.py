@@ -127,6 +127,28 @@ def test_array_and_frame_are_taken_by_position_as_scikit_learn_does(thyroid_mixe
     np.testing.assert_array_equal(from_frame, clf.predict(Xs.to_numpy()))
 
 
+@pytest.mark.parametrize("fit_as, predict_as, warned", [
+    ("int", "array", 0), ("array", "int", 0), ("str", "int", 1), ("array", "str", 1),
+])
+def test_feature_name_warnings_are_the_user_s_estimator_s_alone(fit_as, predict_as, warned):
+    # imbtune's internal encoders (one per fold model) warned about names too:
+    # "X has feature names, but TabularEncoder was fitted without feature names"
+    X, y = small_imbalanced()
+    values = X.to_numpy()
+    as_ = {"array": values, "int": pd.DataFrame(values),
+           "str": pd.DataFrame(values, columns=[f"c{j}" for j in range(values.shape[1])])}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf = ImbalancedPipeline("logreg", cv=3, random_state=0).fit(as_[fit_as], y)
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        proba = clf.predict_proba(as_[predict_as])
+    messages = [str(w.message) for w in record]
+    assert len(messages) == warned, messages
+    assert all("ImbalancedPipeline" in m for m in messages)
+    np.testing.assert_array_equal(proba, clf.predict_proba(as_[fit_as]))
+
+
 def test_string_labels_and_explicit_pos_label():
     X, y = small_imbalanced()
     labels = np.where(y == 1, "fraud", "ok")
