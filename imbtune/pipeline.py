@@ -417,6 +417,14 @@ class _DecisionClassifier(ClassifierMixin, BaseEstimator):
         # quiet: one warning, the user's estimator's, not one per fold model.
         encoder = self._encoder()
         if list(frame.columns) != encoder._columns:
+            columns = getattr(X, "columns", None)
+            if columns is not None and set(columns) == set(encoder._columns):
+                # Names scikit-learn does not check (ints, tuples): in another
+                # order they would be read by position, each as another column.
+                raise ValueError(
+                    "X has the columns of fit in another order; select them in "
+                    f"the order of fit: X[{list(encoder._columns)!r}]."
+                )
             frame = frame.set_axis(list(encoder._columns), axis=1)
         _warn_unseen(encoder, frame)
         return frame

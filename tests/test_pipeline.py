@@ -149,6 +149,18 @@ def test_feature_name_warnings_are_the_user_s_estimator_s_alone(fit_as, predict_
     np.testing.assert_array_equal(proba, clf.predict_proba(as_[fit_as]))
 
 
+@pytest.mark.parametrize("names", [[0, 1, 2], [("a", 1), ("b", 2), ("c", 3)]])
+def test_columns_of_fit_in_another_order_are_refused_whatever_their_names(names):
+    # scikit-learn checks the order of str names only; ints or tuples in
+    # another order were read by position, probabilities off by up to 0.81.
+    X, y = small_imbalanced()
+    frame = pd.DataFrame(X.to_numpy()[:, :3], columns=pd.Index(names, tupleize_cols=False))
+    clf = ImbalancedPipeline("logreg", cv=3, random_state=0).fit(frame, y)
+    with pytest.raises(ValueError, match="X has the columns of fit in another order"):
+        clf.predict_proba(frame[[names[2], names[0], names[1]]])
+    clf.predict_proba(frame)  # the order of fit is fine
+
+
 def test_string_labels_and_explicit_pos_label():
     X, y = small_imbalanced()
     labels = np.where(y == 1, "fraud", "ok")
