@@ -367,6 +367,13 @@ def resolve_pos_label(pos_label, classes, counts):
     is an error, as for a binary problem."""
     if len(classes) != 2 and pos_label is None:
         return None
+    if pos_label is not None and not (
+        isinstance(pos_label, str | bytes | numbers.Number) or np.isscalar(pos_label)
+    ):
+        raise ValueError(
+            f"pos_label must be one class label (such as 1 or 'fraud'), not "
+            f"{type(pos_label).__name__}; got {pos_label!r}."
+        )
     if pos_label is None:
         # Minority class; on a tie, the greater label as in scikit-learn.
         return 0 if counts[0] < counts[1] else 1

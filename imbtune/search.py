@@ -677,7 +677,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         int_cv = isinstance(check_cv(self.cv), numbers.Integral)
         if isinstance(self.n_repeats, str) and self.n_repeats == "auto":
             return auto_repeats(n_rows) if int_cv else 1
-        if not isinstance(self.n_repeats, numbers.Integral) or self.n_repeats < 1:
+        if not _is_int(self.n_repeats) or self.n_repeats < 1:
             raise ValueError(
                 f"n_repeats must be 'auto' or a positive int; got {self.n_repeats!r}."
             )

@@ -1052,6 +1052,8 @@ def test_values_too_large_for_logreg_fail_its_trials_with_the_cause():
         (dict(max_trial_time="fast"), "max_trial_time must be 'auto', a positive number"),
         (dict(max_trial_time=True), "max_trial_time must be 'auto', a positive number"),
         (dict(n_repeats="many"), "n_repeats must be 'auto' or a positive int"),
+        (dict(n_repeats=True), "n_repeats must be 'auto' or a positive int"),
+        (dict(pos_label=[1]), r"pos_label must be one class label .*not list; got \[1\]"),
         (dict(select_rounds="yes"), "select_rounds must be True or False"),
         (dict(tie_break="pr_auc"), "tie_break must be True or False"),
         (dict(cost_weighting="yes"), "cost_weighting must be True or False"),
