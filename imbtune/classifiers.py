@@ -19,6 +19,8 @@ the rest; forests split on the codes.
 from __future__ import annotations
 
 import copy
+import difflib
+import functools
 import inspect
 import time
 
@@ -355,6 +357,63 @@ def _lightgbm_deadline_callback(ctx):
     return callback
 
 
+@functools.lru_cache(maxsize=1)
+def _lightgbm_names():
+    """``{name or alias: the name to pass}`` for LightGBM's parameters: its
+    scikit-learn names where a parameter has one, else its own. Empty where
+    LightGBM's table of aliases (not public API) cannot be read."""
+    from lightgbm import LGBMClassifier
+
+    try:
+        from lightgbm.basic import _ConfigAliases
+
+        _ConfigAliases.get("num_leaves")  # loads the table
+        table = dict(_ConfigAliases.aliases)
+    except Exception:  # pragma: no cover - another LightGBM
+        return {}
+    sklearn_names = set(LGBMClassifier().get_params()) | {"verbose"}
+    names = {name: name for name in sklearn_names}
+    for canonical, aliases in table.items():
+        group = {canonical, *aliases}
+        preferred = min(group & sklearn_names, default=canonical)
+        for name in group:
+            names.setdefault(name, preferred)
+    return names
+
+
+def _check_lightgbm_params(params):
+    """A name LightGBM does not know, or an alias, would be ignored (the
+    scikit-learn API sets the parameter itself) without a word."""
+    names = _lightgbm_names()
+    for key in params:
+        target = names.get(key, key)
+        if target in _LIGHTGBM_SET_BY_IMBTUNE:
+            raise ValueError(
+                f"imbtune sets LightGBM's {target!r} itself"
+                f"{_LIGHTGBM_SET_BY_IMBTUNE[target]}; leave {key!r} out of the "
+                "parameters."
+            )
+    for key in params if names else ():
+        if key not in names:
+            close = difflib.get_close_matches(key, sorted(set(names.values())), n=3)
+            hint = f" Did you mean {' or '.join(map(repr, close))}?" if close else ""
+            raise ValueError(f"LightGBM has no parameter {key!r}.{hint}")
+        if names[key] != key:
+            raise ValueError(
+                f"{key!r} is LightGBM's alias of {names[key]!r}, which its "
+                f"scikit-learn API sets, so the alias would be ignored; pass "
+                f"{names[key]!r} instead."
+            )
+
+
+_LIGHTGBM_SET_BY_IMBTUNE = {
+    "random_state": " (from the search's or pipeline's random_state)",
+    "n_jobs": " (from n_jobs)",
+    "class_weight": " (from cost_weight)",
+    "verbose": " (-1, silent)",
+}
+
+
 class _LightGBM(_Boosting):
     def __init__(self):
         super().__init__(
@@ -379,6 +438,7 @@ class _LightGBM(_Boosting):
     def build(self, params, ctx):
         from lightgbm import LGBMClassifier
 
+        _check_lightgbm_params(params)
         params = dict(params)
         if params.get("subsample", 1.0) < 1.0:
             params["subsample_freq"] = 1

@@ -257,3 +257,27 @@ def test_sample_weights_reach_a_pipeline_under_metadata_routing(categorical):
     assert (routed.cv_results_["cost_weight"] > 0).all()  # weights were searched and passed
     np.testing.assert_allclose(routed.cv_results_["mean_test_score"],
                                plain.cv_results_["mean_test_score"])
+
+
+@pytest.mark.parametrize("params, match", [
+    ({"num_leavs": 2}, r"LightGBM has no parameter 'num_leavs'. Did you mean 'num_leaves'"),
+    ({"num_leaf": 2}, r"'num_leaf' is LightGBM's alias of 'num_leaves'.*pass 'num_leaves'"),
+    ({"num_iterations": 20}, r"alias of 'n_estimators'"),
+    ({"seed": 3}, r"imbtune sets LightGBM's 'random_state' itself"),
+    ({"n_jobs": 4}, r"imbtune sets LightGBM's 'n_jobs' itself"),
+])
+def test_lightgbm_parameters_it_would_ignore_are_refused(breast_cancer, params, match):
+    # A typo or an alias gave the defaults' predictions without a word.
+    X, y = breast_cancer
+    with pytest.raises(ValueError, match=match):
+        ImbalancedPipeline("lightgbm", classifier_params=params, cv=3).fit(X, y)
+
+
+def test_lightgbm_parameters_of_its_own_are_taken(breast_cancer):
+    X, y = breast_cancer
+    model = ImbalancedPipeline(
+        "lightgbm", classifier_params={"num_leaves": 4, "min_data_per_group": 5,
+                                       "max_bin": 63, "n_estimators": 20}, cv=3,
+    ).fit(X, y)
+    booster = model.fold_models_[0][1].booster_
+    assert booster.params["num_leaves"] == 4 and booster.params["max_bin"] == 63
