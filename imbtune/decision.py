@@ -276,8 +276,12 @@ class ClassWeightRule:
 
     Coordinate ascent over log-weights: for each class in turn, the weight
     that maximises the metric on a grid around its current value is kept;
-    a few rounds settle it. Weights start at 1 (plain argmax), so the rule
-    is never worse than argmax on the rows it is fitted on.
+    a few rounds settle it. The ascent starts twice, from weights of 1
+    (plain argmax, so the rule is never worse than argmax on the rows it is
+    fitted on) and from the inverse class frequencies (balanced), and the
+    better end is kept (argmax's on a tie). The second start matters for a
+    metric that is flat at 0 while a class is never predicted, such as
+    G-mean: no single weight then moves it off 0.
 
     Parameters
     ----------
@@ -303,19 +307,27 @@ class ClassWeightRule:
         def score(weights):
             return self.metric.score_labels(y, np.argmax(log_p + weights, axis=1), n_classes)
 
-        best = score(w)
-        for _ in range(self.n_rounds):
-            improved = False
-            for k in range(n_classes):
-                base = w[k]
-                for step in grid:
-                    trial = w.copy()
-                    trial[k] = base + step
-                    value = score(trial)
-                    if value > best + 1e-12:
-                        best, w, improved = value, trial, True
-            if not improved:
-                break
+        def ascend(w):
+            best = score(w)
+            for _ in range(self.n_rounds):
+                improved = False
+                for k in range(n_classes):
+                    base = w[k]
+                    for step in grid:
+                        trial = w.copy()
+                        trial[k] = base + step
+                        value = score(trial)
+                        if value > best + 1e-12:
+                            best, w, improved = value, trial, True
+                if not improved:
+                    break
+            return best, w
+
+        best, w = ascend(w)
+        counts = np.maximum(np.bincount(y, minlength=n_classes), 1)
+        balanced_best, balanced_w = ascend(-np.log(counts / counts.sum()))
+        if balanced_best > best + 1e-12:
+            best, w = balanced_best, balanced_w
         w -= w.max()
         self.weights_ = np.exp(w)
         self.score_ = float(best)

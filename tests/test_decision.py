@@ -147,6 +147,34 @@ def test_class_weight_rule_beats_argmax_on_skewed_multiclass():
     assert rule.weights_.max() == pytest.approx(1.0)
 
 
+def test_class_weight_rule_leaves_the_flat_zero_of_gmean():
+    # argmax never predicts the two rare classes, so G-mean is 0 and no single
+    # weight moves it; from weights of 1 alone the rule stayed at 0.
+    rng = np.random.default_rng(0)
+    counts = [800, 150, 30, 20]
+    y = np.repeat(np.arange(4), counts)
+    logits = rng.normal(size=(len(y), 4)) * 0.5
+    logits[np.arange(len(y)), y] += 1.0
+    logits += 1.5 * np.log(np.array(counts) / sum(counts))
+    proba = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
+    metric = get_metric("gmean")
+    assert metric.score_labels(y, proba.argmax(1), 4) == 0.0
+    rule = ClassWeightRule(metric).fit(proba, y)
+    assert rule.score_ > 0.8
+    assert rule.score_ == pytest.approx(metric.score_labels(y, rule.predict(proba), 4))
+
+
+def test_class_weight_rule_keeps_argmax_s_end_on_a_tie():
+    # Where both starts end equal, the weights are those from argmax.
+    rng = np.random.default_rng(1)
+    y = np.repeat(np.arange(3), [50, 50, 50])
+    proba = np.eye(3)[y] * 0.9 + 0.1 / 3 + rng.uniform(0, 1e-3, (150, 3))
+    proba /= proba.sum(1, keepdims=True)
+    rule = ClassWeightRule(get_metric("macro_f1")).fit(proba, y)
+    assert rule.score_ == 1.0
+    np.testing.assert_allclose(rule.weights_, 1.0)
+
+
 def test_fixed_threshold_and_make_rule():
     metric = get_metric("macro_f1")
     rule = make_rule(metric, 2, 1, threshold=0.3)
