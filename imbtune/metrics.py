@@ -187,7 +187,23 @@ def pr_auc(y_true, y_score, *, labels=None, pos_label=None):
             )
     else:
         labels = np.asarray(labels)
+        unknown = np.setdiff1d(np.unique(y_true), labels)
+        if len(unknown):
+            raise ValueError(
+                f"y_true holds label(s) {unknown.tolist()} that labels= lacks; "
+                "labels= names every class, in the column order of y_score."
+            )
+    if pos_label is not None and len(labels) >= 2 and not np.any(labels == pos_label):
+        raise ValueError(
+            f"pos_label={pos_label!r} is not one of the labels {labels.tolist()}."
+        )
     if y_score.ndim == 1:
+        if len(labels) > 2:
+            raise ValueError(
+                f"A 1-D y_score scores the positive class of a binary problem, but "
+                f"there are {len(labels)} labels; give one column per class, "
+                "shape (n_samples, n_classes)."
+            )
         if pos_label is None:
             pos_label = labels[-1]
         return _average_precision(y_true == pos_label, y_score)

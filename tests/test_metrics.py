@@ -316,6 +316,20 @@ def test_get_metric_names_scorers_and_callables():
         get_metric(3)
 
 
+def test_pr_auc_refuses_what_it_would_score_wrongly():
+    y = np.array([0, 1, 2, 3, 0, 1, 2, 3, 0, 0])
+    proba = np.random.default_rng(1).dirichlet(np.ones(3), 10)
+    # a label missing from labels= was counted as a negative of every class
+    with pytest.raises(ValueError, match=r"y_true holds label\(s\) \[3\] that labels= lacks"):
+        pr_auc(y, proba, labels=[0, 1, 2])
+    # a 1-D score of a multiclass y scored its greatest label
+    with pytest.raises(ValueError, match="A 1-D y_score scores the positive class of a binary"):
+        pr_auc(y, proba[:, 0])
+    with pytest.raises(ValueError, match=r"pos_label=5 is not one of the labels \[0, 1\]"):
+        pr_auc([0, 1, 1], np.full((3, 2), 0.5), pos_label=5)
+    assert pr_auc([0, 1, 1], [0.1, 0.8, 0.7], pos_label=1) == 1.0
+
+
 def test_get_scorer_in_sklearn(breast_cancer):
     X, y = breast_cancer
     from sklearn.pipeline import make_pipeline
