@@ -21,6 +21,13 @@ were running are marked failed too. The best trials' out-of-fold
 probabilities that a stopped worker would have returned are not lost with
 it: each worker also writes them to a file as its trials finish, and the
 parent reads a stopped worker's file instead.
+
+Workers take on the parent's warning filters and scikit-learn configuration
+(``set_config``, metadata routing included); the warnings their trials
+raise are sent back and issued in the parent, once each, so that the
+user's filters and ``warnings.catch_warnings`` see them as with
+``n_jobs=1``. A worker whose parent process is gone (killed by the system,
+say) exits, and removes the study's temporary folder.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -45,7 +52,7 @@ from optuna.storages.journal import JournalFileBackend, JournalFileOpenLock
 from optuna.trial import TrialState
 from threadpoolctl import threadpool_limits
 
-from .exceptions import TrialFailedWarning
+from .exceptions import SearchFailedError, TrialFailedWarning
 
 __all__ = ["run_in_processes", "trial_shares", "unpicklable"]
 
@@ -93,9 +100,77 @@ def worker_seed(seed, worker):
     return int(np.random.SeedSequence([seed, worker]).generate_state(1)[0] >> 1)
 
 
-def _work(search, build, storage_path, worker, n_workers, n_trials, end_time):
-    """One worker: run its share of the study; return its best trials' OOFs
-    and the notes of its fallbacks."""
+_FORWARDED_WARNINGS = 20  # distinct warnings a worker sends back, at most
+
+
+def _watch_parent(parent, done, folder):
+    """Exit this worker once its parent process is gone (killed, say): its
+    trials would otherwise run on for nobody, and then block on sending.
+    The study's temporary ``folder``, which the parent would have removed,
+    goes with it."""
+    while not done.wait(1.0):
+        if os.getppid() != parent:
+            shutil.rmtree(folder, ignore_errors=True)
+            os._exit(1)
+
+
+def _forwardable(records):
+    """The distinct warnings a worker recorded, as it can send them: one per
+    (category, message), a category that does not pickle as UserWarning."""
+    seen, out = set(), []
+    for record in records:
+        category = record.category
+        if unpicklable(category) is not None:
+            category = UserWarning
+        key = (category, str(record.message))
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append((category, str(record.message), record.filename, record.lineno))
+        if len(out) == _FORWARDED_WARNINGS:
+            break
+    return out
+
+
+def forward_warnings(records):
+    """Issue in this (the parent) process the warnings a worker recorded, so
+    that the user's filters and ``catch_warnings`` see them as with n_jobs=1."""
+    for category, message, filename, lineno in dict.fromkeys(records):
+        warnings.warn_explicit(message, category, filename, lineno)
+
+
+def _work(search, build, storage_path, worker, n_workers, n_trials, end_time,
+          parent=None, filters=None, config=None):
+    """One worker: run its share of the study; return its best trials' OOFs,
+    the notes of its fallbacks, the fold models it holds and the warnings it
+    recorded. ``parent`` is the parent's process id (the worker exits when it
+    is gone); ``filters`` and ``config`` are the parent's warning filters and
+    scikit-learn configuration, which the worker takes on."""
+    done = None
+    if parent is not None:
+        import threading
+
+        done = threading.Event()
+        folder = os.path.dirname(storage_path)
+        threading.Thread(target=_watch_parent, args=(parent, done, folder),
+                         daemon=True).start()
+    try:
+        return _work_share(search, build, storage_path, worker, n_workers, n_trials,
+                           end_time, filters, config)
+    finally:
+        if done is not None:
+            done.set()
+            # The parent gone, another worker may have removed the journal
+            # under this one's trials (and so ended them): exit all the same.
+            if os.getppid() != parent:
+                shutil.rmtree(os.path.dirname(storage_path), ignore_errors=True)
+                os._exit(1)
+
+
+def _work_share(search, build, storage_path, worker, n_workers, n_trials, end_time,
+                filters, config):
+    import sklearn
+
     from .search import _stop_when_expired as stop_when_expired
 
     problem, space, calibrations, make_budget, top = build()
@@ -107,7 +182,11 @@ def _work(search, build, storage_path, worker, n_workers, n_trials, end_time):
     previous = optuna.logging.get_verbosity()
     optuna.logging.set_verbosity(optuna.logging.ERROR)  # the parent logs trials
     try:
-        with warnings.catch_warnings(), threadpool_limits(limits=1, user_api="blas"):
+        with warnings.catch_warnings(record=True) as records, threadpool_limits(
+            limits=1, user_api="blas"
+        ), sklearn.config_context(**(config or {})):
+            if filters is not None:
+                warnings.filters[:] = filters
             warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
             sampler = search._make_sampler(
                 worker_seed(problem.random_state, worker), n_workers
@@ -128,8 +207,12 @@ def _work(search, build, storage_path, worker, n_workers, n_trials, end_time):
         optuna.logging.set_verbosity(previous)
     # The fold models the worker holds travel back with its best trials, so
     # that the parent's final model needs no fit (see ImbalancedPipeline's
-    # final_model).
-    return top.candidates(), set(problem.notes), {n: top.models(n) for n in top.held()}
+    # final_model); models that do not pickle (a model holding a lock) are
+    # left behind, and the parent refits them.
+    models = {n: top.models(n) for n in top.held()}
+    if models and unpicklable(models) is not None:
+        models = {n: m for n, m in models.items() if unpicklable(m) is None}
+    return top.candidates(), set(problem.notes), models, _forwardable(records)
 
 
 def _spill_path(storage_path, worker):
@@ -301,7 +384,7 @@ def run_in_processes(search, build, n_workers, n_trials, timeout, seed, enqueue,
         for params in enqueue:
             study.enqueue_trial(params, skip_if_exists=True)
         progress = _Progress(bar, log, n_trials, timeout)
-        tops, notes, models, lost, failed = [], set(), {}, [], []
+        tops, notes, models, lost, failed, forwarded = [], set(), {}, [], [], []
         restarts = 0
         for round_ in range(_MAX_RESTARTS + 1):
             shares = _remaining_shares(study, n_trials, n_workers, end_time)
@@ -321,6 +404,14 @@ def run_in_processes(search, build, n_workers, n_trials, timeout, seed, enqueue,
             except KeyboardInterrupt:  # the workers are stopped; keep what finished
                 keep_finished("the search was interrupted")
                 raise
+            unloadable = [r for r in results if _failed_to_load(r)]
+            if unloadable:
+                raise SearchFailedError(
+                    "The worker processes of n_jobs could not load the search "
+                    f"({_root_cause(unloadable[0])}): a class or function of it "
+                    "comes from a module they cannot import (one loaded from a file "
+                    "path, say). Put it in an importable module, or use n_jobs=1."
+                ) from unloadable[0]
             raised = [r for r in results if isinstance(r, BaseException) and not _died(r)]
             if raised:
                 # A worker's own error (a custom sampler's, the storage's), not
@@ -339,6 +430,7 @@ def run_in_processes(search, build, n_workers, n_trials, timeout, seed, enqueue,
                     tops.extend(result[0])
                     notes |= result[1]
                     models.update(result[2])
+                    forwarded.extend(result[3])
             if not round_lost:
                 break
             lost += round_lost
@@ -352,6 +444,7 @@ def run_in_processes(search, build, n_workers, n_trials, timeout, seed, enqueue,
         study = _in_memory(storage, make_sampler(seed, n_workers), make_pruner())
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    forward_warnings(forwarded)
     tops.sort(key=lambda e: e[:2], reverse=True)
     return study, tops, notes, models
 
@@ -381,6 +474,21 @@ def _remaining_shares(study, n_trials, n_workers, end_time):
     return trial_shares(n_trials - started, n_workers) if started < n_trials else []
 
 
+def _failed_to_load(exc):
+    """Whether a worker could not unpickle its task (loky then breaks the
+    pool as if the worker had died); new workers would fail the same way."""
+    return _died(exc) and "un-serialize" in str(exc)
+
+
+def _root_cause(exc):
+    """The last line of the first error in ``exc``'s chain (a worker's
+    traceback comes as the text of its cause)."""
+    while exc.__cause__ is not None:
+        exc = exc.__cause__
+    lines = [line for line in str(exc).strip().strip('"').splitlines() if line.strip()]
+    return lines[-1].strip() if lines else type(exc).__name__
+
+
 def _died(exc):
     """Whether a worker's future failed because its process ended (killed,
     out of memory) and loky broke the pool, rather than by raising."""
@@ -394,9 +502,14 @@ def _died(exc):
 def _run_round(search, build, path, shares, end_time, study, progress, first_worker):
     """Run one worker per share until all end; each one's result or error."""
     executor = get_reusable_executor(max_workers=len(shares))
+    import sklearn
+
+    filters, config = list(warnings.filters), sklearn.get_config()
+    if unpicklable(filters) is not None:  # a filter of a category defined in place
+        filters = None
     futures = [
         executor.submit(_work, search, build, path, first_worker + i, len(shares), share,
-                        end_time)
+                        end_time, os.getpid(), filters, config)
         for i, share in enumerate(shares)
     ]
     try:

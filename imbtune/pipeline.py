@@ -5,9 +5,9 @@
 from __future__ import annotations
 
 import numbers
-import os
 import warnings
 
+import joblib
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import (
@@ -80,7 +80,7 @@ def n_threads_for(n_jobs):
             "n_jobs must be None, a positive int or a negative one (-1 = one per "
             f"core); got {n_jobs!r}."
         )
-    cpus = os.cpu_count() or 1
+    cpus = joblib.cpu_count()  # the CPUs this process may use (affinity, cgroups)
     if n_jobs < 0:
         return max(1, cpus + 1 + n_jobs)
     return max(1, int(n_jobs))

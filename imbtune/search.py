@@ -834,7 +834,9 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         # parent's); 2: a log line per trial.
         # Workers get the search's parameters only, not an earlier fit's
         # study and models.
-        unfitted = type(self)(**self.get_params(deep=False))
+        # (The folds travel in build(): a cv given as a generator of splits
+        # need not pickle.)
+        unfitted = type(self)(**{**self.get_params(deep=False), "cv": None})
         in_processes = n_parallel > 1 and self._can_use_processes(
             unfitted, n_parallel, space, metric
         )

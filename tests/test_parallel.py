@@ -1,5 +1,6 @@
 """imbtune.parallel: trials in worker processes sharing one journal storage."""
 
+import contextlib
 import os
 import pickle
 import signal
@@ -277,8 +278,8 @@ def test_workers_get_the_parameters_not_an_earlier_fit(breast_cancer, quiet, mon
                                 resamplers=["none"], cv=3, random_state=0)
     search.fit(X, y).fit(X, y)
     assert len(sent) == 2
-    for worker_search in sent:
-        assert worker_search.get_params() == search.get_params()
+    for worker_search in sent:  # cv aside: the folds travel on their own
+        assert worker_search.get_params() == {**search.get_params(), "cv": None}
         assert not [k for k in vars(worker_search) if k.endswith("_")]
     assert hasattr(search, "best_estimator_")
 
@@ -318,3 +319,160 @@ def _records(path):
                 records.append(pickle.load(f))
             except EOFError:
                 return records
+
+
+def test_warnings_of_the_workers_follow_the_user_s_filters(breast_cancer, capfd):
+    # They were printed by the worker processes, past any filter or record.
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    X, y = breast_cancer
+    kwargs = dict(n_trials=4, n_jobs=2, cv=3, n_repeats=1, random_state=0, warm_start=False,
+                  resamplers=["none"], classifiers=[LogisticRegression(max_iter=1)])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ImbalancedSearchCV(**kwargs).fit(X, y)
+    converged = [w for w in caught if issubclass(w.category, ConvergenceWarning)]
+    assert len(converged) == 1  # once, however many folds and workers raised it
+    capfd.readouterr()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ImbalancedSearchCV(**kwargs).fit(X, y)
+    assert "ConvergenceWarning" not in capfd.readouterr().err
+
+
+def test_a_search_the_workers_cannot_load_says_so(breast_cancer, tmp_path, quiet,
+                                                   monkeypatch):
+    # A classifier from a module loaded by file path pickles by reference, but
+    # the workers cannot import it: this was reported as workers that died
+    # (out of memory?), twice, then as a timeout.
+    import importlib.util
+    import sys
+
+    (tmp_path / "plugin_clf.py").write_text(
+        "from sklearn.linear_model import LogisticRegression\n"
+        "class PluginClassifier(LogisticRegression):\n"
+        "    pass\n"
+    )
+    spec = importlib.util.spec_from_file_location("plugin_clf", tmp_path / "plugin_clf.py")
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "plugin_clf", module)  # as importlib's users do
+    spec.loader.exec_module(module)
+    X, y = breast_cancer
+    search = ImbalancedSearchCV(n_trials=4, n_jobs=2, cv=3, random_state=0,
+                                classifiers=[module.PluginClassifier(max_iter=300)],
+                                resamplers=["none"])
+    with pytest.raises(search_module.SearchFailedError,
+                       match=r"could not load the search \(ModuleNotFoundError: No module "
+                             r"named 'plugin_clf'\).*or use n_jobs=1"):
+        search.fit(X, y)
+
+
+class _LocksWhenFitted(ClassifierMixin, BaseEstimator):
+    """Pickles unfitted, not fitted (it keeps a lock)."""
+
+    def fit(self, X, y):
+        self.lock_ = threading.Lock()
+        self.model_ = LogisticRegression(max_iter=300).fit(X, y)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict_proba(self, X):
+        return self.model_.predict_proba(X)
+
+
+def test_fold_models_that_do_not_pickle_stay_in_the_worker(breast_cancer, quiet):
+    # They crashed the search after its trials ("cannot pickle '_thread.lock'").
+    X, y = breast_cancer
+    search = ImbalancedSearchCV(n_trials=4, n_jobs=2, cv=3, random_state=0, warm_start=False,
+                                classifiers=[ClassifierSpec("locks", _LocksWhenFitted(),
+                                                            weighting=None)],
+                                resamplers=["none"]).fit(X, y)
+    assert (search.cv_results_["state"] == "COMPLETE").all()
+    assert search.score(X, y) > 0.9
+
+
+def test_a_cv_of_split_generators_still_runs_in_processes(breast_cancer, quiet):
+    import warnings
+
+    from sklearn.model_selection import StratifiedKFold
+
+    X, y = breast_cancer
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FallbackWarning)  # no fallback to threads
+        search = ImbalancedSearchCV(n_trials=4, n_jobs=2, random_state=0,
+                                    classifiers=["logreg"], resamplers=["none"],
+                                    cv=StratifiedKFold(3).split(X, y)).fit(X, y)
+    assert (search.cv_results_["state"] == "COMPLETE").all()
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
+def test_workers_stop_when_the_parent_process_is_killed(tmp_path):
+    # Orphaned workers ran their trials on for nobody, then blocked for good,
+    # and the study's temporary folder stayed behind.
+    import subprocess
+    import sys
+
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "from sklearn.datasets import load_breast_cancer\n"
+        "from imbtune import ImbalancedSearchCV\n"
+        "X, y = load_breast_cancer(return_X_y=True)\n"
+        "ImbalancedSearchCV(n_trials=None, timeout=300, n_jobs=2, cv=3,\n"
+        "                   classifiers=['random_forest']).fit(X, y)\n"
+    )
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    parent = subprocess.Popen([sys.executable, str(script)],
+                              env={**os.environ, "TMPDIR": str(tmp)})
+
+    def stat(pid):
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+
+    def workers():  # loky's worker processes of the search
+        out = []
+        for path in Path("/proc").glob("[0-9]*/stat"):
+            fields = stat(path.parent.name)
+            if fields is None or int(fields[1]) != parent.pid:
+                continue
+            try:
+                cmdline = (path.parent / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"LokyProcess" in cmdline:
+                out.append(int(path.parent.name))
+        return out
+
+    def alive(pid):
+        fields = stat(pid)
+        return fields is not None and fields[0] != "Z"
+
+    pids, busy = [], []
+    try:
+        # Both workers run their share once each has spilled a finished
+        # trial (a worker killed before it got its share waits, idle, for
+        # loky's own timeout).
+        deadline = time.monotonic() + 120
+        while (len(list(tmp.glob("imbtune-study-*/journal.log.top-*"))) < 2
+               and time.monotonic() < deadline):
+            time.sleep(0.5)
+        busy = pids = workers()
+        assert len(busy) == 2, "the workers of the search did not start their trials"
+        parent.kill()
+        parent.wait()
+        deadline = time.monotonic() + 15
+        while any(alive(pid) for pid in busy) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not [pid for pid in busy if alive(pid)], "workers outlived their parent"
+        time.sleep(1.0)
+        assert not list(tmp.iterdir()), "the study's temporary folder outlived the search"
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+        for pid in pids:  # never leave them running (idle ones wait out loky's timeout)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)

@@ -1,6 +1,7 @@
 """imbtune.ImbalancedPipeline: the fitted artefact, on its own."""
 
 import pickle
+import shutil
 import warnings
 
 import numpy as np
@@ -581,3 +582,18 @@ def test_score_takes_y_as_a_column_and_checks_its_length(breast_cancer):
     assert as_column == model.score(X, y)
     with pytest.raises(ValueError, match="inconsistent numbers of samples"):
         model.score(X, y[:-1])
+
+
+@pytest.mark.skipif(shutil.which("taskset") is None, reason="needs taskset (util-linux)")
+def test_n_jobs_minus_one_counts_the_cpus_the_process_may_use():
+    # os.cpu_count() counts the machine's: under taskset or a container's
+    # cpuset, n_jobs=-1 started more workers than CPUs.
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        ["taskset", "-c", "0", sys.executable, "-c",
+         "from imbtune.pipeline import n_threads_for; print(n_threads_for(-1))"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    assert out.strip() == "1"
