@@ -26,6 +26,7 @@ from ._validation import (
     check_groups,
     check_no_fit_params,
     check_target,
+    label_repr,
     resolve_pos_label,
     user_stacklevel,
 )
@@ -299,7 +300,8 @@ def make_folds(cv, X, y, classes, seed, n_repeats=1, groups=None):
         if len(missing):
             raise ValueError(
                 f"A training fold of cv holds no row of class(es) "
-                f"{list(classes[missing])}; use a stratified splitter."
+                f"{', '.join(label_repr(c) for c in classes[missing])}; use a "
+                "stratified splitter."
             )
     if groups is not None:
         check_grouped_folds(folds, y, classes, groups)

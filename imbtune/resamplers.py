@@ -263,9 +263,9 @@ def _clamp_k(name, k, ctx, targets, key="k_neighbors"):
         )
     # One message per (resampler, k) whatever the fold, so it is warned once.
     ctx.notes.add(
-        f"{name}: {key}={k} was lowered to (rows of the class - 1) wherever a "
-        f"class it over-samples has {k} rows or fewer; set {key} lower to "
-        "silence this."
+        f"{name}: {key}={k} was lowered, for every class it over-samples, to "
+        f"(rows of the smallest of them - 1) in training folds where that class "
+        f"has {k} rows or fewer; set {key} lower to silence this."
     )
     return limit
 

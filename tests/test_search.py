@@ -1086,6 +1086,17 @@ def test_fit_refuses_sample_weight_with_the_reason():
         _search().fit(X, y, classes=[0, 1])
 
 
+def test_a_training_fold_without_a_class_names_it_as_the_user_wrote_it():
+    X, y = small_imbalanced()
+    labels = np.where(y == 1, "fraud", "ok")
+    zeros = np.flatnonzero(y == 0)[:150]
+    rest = np.setdiff1d(np.arange(len(y)), zeros)
+    cv = [(zeros, rest), (rest, zeros)]
+    with pytest.raises(ValueError, match=r"holds no row of class\(es\) 'fraud'; use a "
+                                         r"stratified splitter"):
+        _search(cv=cv).fit(X, labels)
+
+
 def test_random_state_may_be_a_generator():
     X, y = small_imbalanced()
     runs = [_search(random_state=np.random.default_rng(3)).fit(X, y) for _ in range(2)]
