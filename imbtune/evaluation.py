@@ -218,6 +218,9 @@ def fit_final_model(config, X_encoded, y, categorical_mask, n_classes, random_st
         n_threads=n_threads,
         deadline=deadline,
     )
+    # A slow resampling may have spent the budget: no model fit after it
+    # (a forest cannot be stopped part-way).
+    ctx.check_deadline()
     model, fit_params = config.classifier_spec.build(config.classifier_params, ctx)
     model.fit(X_encoded, y, **fit_params)
     ctx.check_deadline()

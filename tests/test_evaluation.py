@@ -355,3 +355,39 @@ def test_round_checkpoints_only_for_boosters_with_n_estimators():
     assert CLASSIFIERS["lightgbm"].round_checkpoints({"learning_rate": 0.1}) is None
     for name in ("logreg", "random_forest", "extra_trees"):
         assert CLASSIFIERS[name].round_checkpoints({"n_estimators": 300}) is None
+
+
+def test_no_model_is_fitted_after_a_resampling_that_spent_the_budget():
+    # A forest cannot be stopped part-way: fitted after a slow resampling, it
+    # overran timeout=8 by 50 s.
+    import time
+
+    from imbtune.classifiers import DeadlineExceeded
+
+    fitted = []
+
+    class SlowSampler:
+        def fit_resample(self, X, y):
+            time.sleep(0.3)
+            return X, y
+
+    class Recording(ClassifierMixin, BaseEstimator):
+        def fit(self, X, y):
+            fitted.append(len(y))
+            self.classes_ = np.unique(y)
+            return self
+
+        def predict_proba(self, X):
+            return np.full((len(X), 2), 0.5)
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(60, 3)), np.r_[np.zeros(50, int), np.ones(10, int)]
+    config = PipelineConfig(ResamplerSpec("slow", SlowSampler()), {},
+                            ClassifierSpec("rec", Recording(), weighting=None), {})
+    with pytest.raises(DeadlineExceeded):
+        evaluation.fit_final_model(config, X, y, np.zeros(3, bool), 2, 0,
+                                   deadline=time.monotonic() + 0.1)
+    assert fitted == []
+    evaluation.fit_final_model(config, X, y, np.zeros(3, bool), 2, 0,
+                               deadline=time.monotonic() + 10)
+    assert fitted == [60]
