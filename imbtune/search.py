@@ -58,6 +58,7 @@ from .space import SearchSpace
 
 __all__ = ["ImbalancedSearchCV", "auto_repeats", "trial_params"]
 
+_MIN_PROCESS_SECONDS = 10.0  # less time than this for the trials: threads, not processes
 _SAMPLERS = ("tpe", "random", "gp", "cmaes")
 _SAMPLER_NEEDS = {"gp": ("torch", "scipy"), "cmaes": ("cmaes",)}  # Optuna's imports
 _PRUNERS = ("median", "repetition")
@@ -837,8 +838,10 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         # (The folds travel in build(): a cv given as a generator of splits
         # need not pickle.)
         unfitted = type(self)(**{**self.get_params(deep=False), "cv": None})
-        in_processes = n_parallel > 1 and self._can_use_processes(
-            unfitted, n_parallel, space, metric
+        in_processes = (
+            n_parallel > 1
+            and self._can_use_processes(unfitted, n_parallel, space, metric)
+            and self._time_for_processes(budget, n_parallel)
         )
         # Optuna draws no bar for a timeout-only search in threads.
         bar = self.verbose == 1 and (
@@ -968,6 +971,23 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
             f"search's specs and scoring to pickle; they do not: {reason}. The "
             f"trials run in {n_parallel} threads instead (slower where a trial holds "
             "the GIL). Make them picklable, or set n_jobs=1.",
+            FallbackWarning,
+            stacklevel=3,
+        )
+        return False
+
+    def _time_for_processes(self, budget, n_parallel):
+        """Whether the time left can start worker processes (each imports
+        the libraries first, a few seconds); if not, warn that the trials run
+        in threads."""
+        left = budget.remaining()
+        if left >= _MIN_PROCESS_SECONDS:
+            return True
+        warnings.warn(
+            f"timeout leaves {max(left, 0.0):.1f} s for the trials, too little to start "
+            f"worker processes (they need a few seconds each); the trials run in "
+            f"{n_parallel} threads instead. Give timeout {_MIN_PROCESS_SECONDS:.0f} s "
+            "or more for processes, or set n_jobs=1.",
             FallbackWarning,
             stacklevel=3,
         )

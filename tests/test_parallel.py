@@ -476,3 +476,14 @@ def test_workers_stop_when_the_parent_process_is_killed(tmp_path):
         for pid in pids:  # never leave them running (idle ones wait out loky's timeout)
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+
+
+def test_a_timeout_too_short_to_start_workers_runs_the_trials_in_threads(breast_cancer):
+    # Worker processes need seconds to start: with timeout=2 and n_jobs=2 no
+    # trial ran ("No trial finished within timeout=2 s (0 started)", at once).
+    X, y = breast_cancer
+    with pytest.warns(FallbackWarning, match=r"too little to start worker processes.*"
+                                             r"run in 2 threads"):
+        search = ImbalancedSearchCV(n_trials=None, timeout=3, n_jobs=2, cv=3, random_state=0,
+                                    classifiers=["logreg"], resamplers=["none"]).fit(X, y)
+    assert (search.cv_results_["state"] == "COMPLETE").sum() >= 2
