@@ -285,7 +285,9 @@ class _Chain:
 class _Adasyn:
     """ADASYN that adds no rows, rather than failing, when its request is so
     small that every minority row's share rounds to zero (a ratio close to
-    the fold's own class balance)."""
+    the fold's own class balance), or when no minority row has a neighbour
+    of another class (it generates rows near that border, and there is
+    none)."""
 
     def __init__(self, sampler, notes):
         self.sampler = sampler
@@ -301,6 +303,18 @@ class _Adasyn:
                 "adasyn: the requested ratio asked for so few rows that each "
                 "minority row's share rounded to none; that fold was left as it "
                 "is. Raise the ratio to generate rows."
+            )
+            return X, y
+        except RuntimeError as exc:
+            if "Not any neigbours belong to the majority class" not in str(exc) and (
+                "Not any neighbours belong to the majority class" not in str(exc)
+            ):
+                raise
+            self.notes.add(
+                "adasyn: no minority row of a training fold had a neighbour of "
+                "another class (the classes lie apart there), and ADASYN generates "
+                "rows near that border; that fold was left as it is. Use smote to "
+                "over-sample such data."
             )
             return X, y
 

@@ -279,3 +279,19 @@ def test_cleaning_never_removes_a_class_whole():
                for note in ctx.notes)
     rows = {tuple(r) for r in X}
     assert all(tuple(r) in rows for r in X_res)  # SMOTEN keeps to seen categories
+
+
+def test_adasyn_leaves_a_fold_whose_classes_lie_apart_as_it_is():
+    # imbalanced-learn raises "Not any neigbours belong to the majority
+    # class"; every ADASYN trial on such data failed.
+    from imbtune import ImbalancedPipeline
+    from imbtune.exceptions import FallbackWarning
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 4))
+    y = np.r_[np.ones(20, int), np.zeros(180, int)]
+    X[:20] += 8.0  # the minority far from the rest
+    with pytest.warns(FallbackWarning, match="adasyn: no minority row of a training fold had "
+                                             "a neighbour of another class"):
+        model = ImbalancedPipeline("logreg", resampler="adasyn", cv=3, random_state=0).fit(X, y)
+    assert model.score(X, y) == 1.0
