@@ -264,6 +264,11 @@ class ClassifierSpec:
         """
         return None
 
+    def float32_only(self):
+        """Whether the model reads ``X`` as float32 (XGBoost, scikit-learn's
+        trees), so values past float32's range (about 3.4e38) break it."""
+        return False
+
     def after_fit(self, model):
         """The fitted model without what only its training needed (the
         default: as it is). A spec whose :meth:`build` hands the model
@@ -486,6 +491,9 @@ class _XGBoost(_Boosting):
             native_categorical=True,
         )
 
+    def float32_only(self):
+        return True
+
     def needs_finite(self):
         return False
 
@@ -579,6 +587,9 @@ class _Forest(ClassifierSpec):
             native_categorical=True,
         )
         self.factory = factory
+
+    def float32_only(self):
+        return True
 
     def needs_finite(self):
         return False

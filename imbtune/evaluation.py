@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import sklearn
+from scipy import sparse
 
 from .classifiers import FitContext, get_classifier_spec
 from .decision import CALIBRATIONS, Calibrator, make_rule
@@ -221,10 +222,30 @@ def fit_final_model(config, X_encoded, y, categorical_mask, n_classes, random_st
     # A slow resampling may have spent the budget: no model fit after it
     # (a forest cannot be stopped part-way).
     ctx.check_deadline()
+    if config.classifier_spec.float32_only():
+        _check_float32_range(X_encoded, config.classifier_spec.name)
     model, fit_params = config.classifier_spec.build(config.classifier_params, ctx)
     model.fit(X_encoded, y, **fit_params)
     ctx.check_deadline()
     return config.classifier_spec.after_fit(model)
+
+
+def _check_float32_range(X, name):
+    """Values past float32's range become infinity in a float32 model: say
+    so, not the model's own 'Input data contains inf' from C++."""
+    values = X.data if sparse.issparse(X) else np.asarray(X)
+    if values.size == 0:
+        return
+    magnitude = np.abs(values)
+    largest = float(np.max(magnitude, initial=0.0, where=~np.isnan(magnitude)))
+    limit = float(np.finfo(np.float32).max)
+    if largest > limit:
+        raise ValueError(
+            f"X holds values as large as {largest:.3g}, past the float32 range "
+            f"({limit:.3g}) that {name} reads X in. Divide "
+            f"those columns by a constant (their maximum, say) before fitting, or "
+            f"leave {name!r} out of classifiers=."
+        )
 
 
 def fit_fold_models(problem, config, notes=None):

@@ -391,3 +391,21 @@ def test_no_model_is_fitted_after_a_resampling_that_spent_the_budget():
     evaluation.fit_final_model(config, X, y, np.zeros(3, bool), 2, 0,
                                deadline=time.monotonic() + 10)
     assert fitted == [60]
+
+
+@pytest.mark.parametrize("name", ["xgboost", "random_forest", "extra_trees"])
+def test_values_past_float32_are_named_for_the_models_that_read_float32(name):
+    # XGBoost failed with "Input data contains inf" from C++, the forests
+    # with scikit-learn's "value too large for dtype('float32')".
+    from imbtune.classifiers import CLASSIFIERS
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(60, 3)), np.r_[np.zeros(45, int), np.ones(15, int)]
+    X[:, 1] *= 1e39  # finite in float64
+    X[0, 2] = np.nan
+    config = PipelineConfig(RESAMPLERS["none"], {}, CLASSIFIERS[name], {})
+    with pytest.raises(ValueError, match=r"X holds values as large as .*e\+39, past the "
+                                         rf"float32 range .* that {name} reads X in"):
+        evaluation.fit_final_model(config, X, y, np.zeros(3, bool), 2, 0)
+    X[:, 1] /= 1e10  # 1e29: within float32's range
+    evaluation.fit_final_model(config, X, y, np.zeros(3, bool), 2, 0)
