@@ -23,6 +23,7 @@ import difflib
 import functools
 import inspect
 import time
+import warnings
 
 import numpy as np
 from optuna.distributions import FloatDistribution, IntDistribution
@@ -31,6 +32,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import get_tags
 
+from ._validation import user_stacklevel
 from .preprocessing import _OneHotColumns
 
 __all__ = [
@@ -175,6 +177,37 @@ def _one_hot_scaler(mask, model, scale=True):
         sparse_ok = False
     return _OneHotColumns(mask, scaler=_CheckedScaler() if scale else None,
                          sparse_ok=sparse_ok)
+
+
+_TREE_THRESHOLD = 1e-7  # scikit-learn's trees read a narrower feature as constant
+
+
+def warn_tiny_ranges(frame, specs):
+    """Warn where scikit-learn's trees, among ``specs``, would read a numeric
+    column of ``frame`` as constant: one that varies by less than 1e-7 (its
+    FEATURE_THRESHOLD), as quantities in small units do. The forests then
+    learn nothing from it, without a word of their own."""
+    from sklearn.ensemble import ExtraTreesClassifier, RandomForestClassifier
+    from sklearn.tree import DecisionTreeClassifier
+
+    trees = (RandomForestClassifier, ExtraTreesClassifier, DecisionTreeClassifier)
+    names = [spec.name for spec in specs
+             if isinstance(spec, _Forest) or isinstance(spec.estimator, trees)]
+    if not names:
+        return
+    numeric = frame.select_dtypes("number")
+    spread = numeric.max() - numeric.min()
+    narrow = [str(c) for c, width in spread.items() if 0 < width < _TREE_THRESHOLD]
+    if narrow:
+        shown = ", ".join(repr(c) for c in narrow[:5]) + (", ..." if len(narrow) > 5 else "")
+        warnings.warn(
+            f"Column(s) {shown} vary by less than 1e-7, which scikit-learn's trees "
+            f"({', '.join(names)}) read as constant: they learn nothing from them. "
+            "Multiply those columns by a constant (1e6, say) before fitting; "
+            "LightGBM, XGBoost and logistic regression are not affected.",
+            UserWarning,
+            stacklevel=user_stacklevel(),
+        )
 
 
 class ClassifierSpec:

@@ -25,6 +25,7 @@ from sklearn.base import clone
 from sklearn.utils.validation import validate_data
 
 from ._validation import check_no_fit_params
+from .classifiers import warn_tiny_ranges
 from .evaluation import out_of_fold
 from .metrics import get_metric
 from .pipeline import (
@@ -231,6 +232,7 @@ oof_proba_, cv_scores_, n_features_in_, feature_names_in_
         problem, classes = self._problem(X, y, n_threads_for(self.n_jobs), groups)
         for config in configs:
             check_resampler_on(config.resampler_spec, problem.X)
+        warn_tiny_ranges(problem.X, [config.classifier_spec for config in configs])
         bags = [
             [] if resolve_final_model(m.final_model, len(problem.y)) == "folds" else None
             for m in members

@@ -30,6 +30,7 @@ from ._validation import (
     resolve_pos_label,
     user_stacklevel,
 )
+from .classifiers import warn_tiny_ranges
 from .decision import CALIBRATIONS
 from .evaluation import (
     PipelineConfig,
@@ -683,6 +684,7 @@ class ImbalancedPipeline(_DecisionClassifier):
         config = self._check_params()
         problem, classes = self._problem(X, y, n_threads_for(self.n_jobs), groups)
         check_resampler_on(config.resampler_spec, problem.X)
+        warn_tiny_ranges(problem.X, [config.classifier_spec])
         folds = resolve_final_model(self.final_model, len(problem.y)) == "folds"
         models = [] if folds else None
         oof = out_of_fold(problem, config, notes=problem.notes, models=models)

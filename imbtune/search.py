@@ -27,7 +27,7 @@ from ._validation import (
     check_target,
     resolve_pos_label,
 )
-from .classifiers import CLASSIFIERS, DeadlineExceeded
+from .classifiers import CLASSIFIERS, DeadlineExceeded, warn_tiny_ranges
 from .decision import CALIBRATIONS
 from .ensemble import (
     ImbalancedEnsemble,
@@ -823,6 +823,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
             [str(name) for name, dtype in frame.dtypes.items() if dtype.kind != "f"],
         )
         space.warn()
+        warn_tiny_ranges(frame, space.classifiers.values())
 
         # Below 4,000 rows the final models are the fold models (final_model
         # "auto"); the search then holds those of its best few trials, so that

@@ -281,3 +281,21 @@ def test_lightgbm_parameters_of_its_own_are_taken(breast_cancer):
     ).fit(X, y)
     booster = model.fold_models_[0][1].booster_
     assert booster.params["num_leaves"] == 4 and booster.params["max_bin"] == 63
+
+
+def test_columns_too_narrow_for_scikit_learn_s_trees_are_named(breast_cancer):
+    # At 1e-8 the forests' AUC was 0.5, without a word.
+    import warnings
+
+    X, y = breast_cancer
+    tiny = X * 1e-8
+    with pytest.warns(UserWarning, match=r"Column\(s\) .* vary by less than 1e-7, which "
+                                         r"scikit-learn's trees \(random_forest\) read as"):
+        ImbalancedPipeline("random_forest", classifier_params={"n_estimators": 10},
+                           cv=3, random_state=0).fit(tiny, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing to say for other models, or at scale 1
+        ImbalancedPipeline("lightgbm", classifier_params={"n_estimators": 10},
+                           cv=3, random_state=0).fit(tiny, y)
+        ImbalancedPipeline("random_forest", classifier_params={"n_estimators": 10},
+                           cv=3, random_state=0).fit(X, y)
