@@ -711,7 +711,8 @@ def test_parallel_trials(breast_cancer, quiet, tmp_path):
     assert search.cv_results_["param_threads_seen__C"].nunique() == 6
 
 
-def test_parallel_search_honours_timeout(breast_cancer, quiet):
+def test_parallel_search_honours_timeout(breast_cancer, quiet, monkeypatch):
+    monkeypatch.setattr(search_module, "_MIN_PROCESS_SECONDS", 2.0)  # processes at 8 s
     X, y = breast_cancer
     start = time.monotonic()
     search = ImbalancedSearchCV(n_trials=None, timeout=8, n_jobs=2, **FAST).fit(X, y)
@@ -720,9 +721,11 @@ def test_parallel_search_honours_timeout(breast_cancer, quiet):
 
 
 @pytest.mark.parametrize("n_trials", [None, 6])
-def test_parallel_search_shows_progress(breast_cancer, capsys, n_trials):
+def test_parallel_search_shows_progress(breast_cancer, capsys, n_trials, monkeypatch):
     # Worker processes log nothing themselves: the parent draws the bar
     # (verbose=1) or logs a line per trial in Optuna's words (verbose=2).
+    # (Processes, not threads, for a 4 s budget: see _time_for_processes.)
+    monkeypatch.setattr(search_module, "_MIN_PROCESS_SECONDS", 2.0)
     X, y = breast_cancer
     timeout = 4 if n_trials is None else None
     lines = []
