@@ -209,10 +209,16 @@ def _work_share(search, build, storage_path, worker, n_workers, n_trials, end_ti
     # that the parent's final model needs no fit (see ImbalancedPipeline's
     # final_model); models that do not pickle (a model holding a lock) are
     # left behind, and the parent refits them.
+    # Pickled here, once, so that one model that does not pickle is dropped
+    # rather than failing the whole result on its way back.
+    from joblib.externals.loky.backend.reduction import dumps
+
     models = {n: top.models(n) for n in top.held()}
-    if models and unpicklable(models) is not None:
-        models = {n: m for n, m in models.items() if unpicklable(m) is None}
-    return top.candidates(), set(problem.notes), models, _forwardable(records)
+    try:
+        blob = dumps(models)
+    except Exception:
+        blob = dumps({n: m for n, m in models.items() if unpicklable(m) is None})
+    return top.candidates(), set(problem.notes), blob, _forwardable(records)
 
 
 def _spill_path(storage_path, worker):
@@ -429,7 +435,7 @@ def run_in_processes(search, build, n_workers, n_trials, timeout, seed, enqueue,
                 else:
                     tops.extend(result[0])
                     notes |= result[1]
-                    models.update(result[2])
+                    models.update(pickle.loads(result[2]))
                     forwarded.extend(result[3])
             if not round_lost:
                 break
