@@ -385,7 +385,7 @@ class _Builtin(ResamplerSpec):
     """
 
     def __init__(self, name, space, make, *, kind, defaults=None,
-                 handles_categorical=True, needs_finite=True):
+                 handles_categorical=True, needs_finite=True, clean=None):
         super().__init__(
             name,
             sampler=None,
@@ -396,6 +396,9 @@ class _Builtin(ResamplerSpec):
         self.make = make
         self.kind = kind
         self.defaults = dict(defaults or {})
+        # An over-sampler chained with a cleaner: the cleaner alone, for a
+        # fold with nothing to generate (as imbalanced-learn's SMOTEENN does).
+        self.clean = clean
         if "ratio" in space:
             self.defaults.setdefault("ratio", 1.0)
 
@@ -418,8 +421,8 @@ class _Builtin(ResamplerSpec):
             )
         if self.kind == "over":
             targets = over_sampling_targets(ctx.counts, ratio)
-            if not targets:
-                return None  # nothing to generate in this fold
+            if not targets:  # nothing to generate in this fold
+                return None if self.clean is None else self.clean(ctx)
             for key in ("k_neighbors", "n_neighbors"):
                 if key in params:
                     params[key] = _clamp_k(self.name, params[key], ctx, targets, key)
@@ -580,6 +583,7 @@ RESAMPLERS = {
             ),
             kind="over",
             defaults={"k_neighbors": 5},
+            clean=lambda ctx: _cleaner(TomekLinks(sampling_strategy="all"), ctx, "smote_tomek"),
         ),
         _Builtin(
             "smote_enn",
@@ -590,6 +594,9 @@ RESAMPLERS = {
             ),
             kind="over",
             defaults={"k_neighbors": 5},
+            clean=lambda ctx: _cleaner(
+                EditedNearestNeighbours(sampling_strategy="all"), ctx, "smote_enn"
+            ),
         ),
         _Builtin(
             "tomek",

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 from imblearn.over_sampling import SMOTE, SMOTEN, SMOTENC
-from imblearn.under_sampling import NearMiss
+from imblearn.under_sampling import EditedNearestNeighbours, NearMiss, TomekLinks
 from optuna.distributions import IntDistribution
 from sklearn.base import clone
 from sklearn.preprocessing import OneHotEncoder
@@ -295,3 +295,17 @@ def test_adasyn_leaves_a_fold_whose_classes_lie_apart_as_it_is():
                                              "a neighbour of another class"):
         model = ImbalancedPipeline("logreg", resampler="adasyn", cv=3, random_state=0).fit(X, y)
     assert model.score(X, y) == 1.0
+
+
+@pytest.mark.parametrize("name, cleaner", [("smote_enn", EditedNearestNeighbours),
+                                           ("smote_tomek", TomekLinks)])
+def test_smote_then_clean_still_cleans_a_fold_with_nothing_to_generate(name, cleaner):
+    # As imbalanced-learn's SMOTEENN: on a balanced fold SMOTE makes nothing
+    # and the cleaner still runs (the whole chain was skipped).
+    X, y, mask = _fold([100, 98])
+    sampler = RESAMPLERS[name].build({"ratio": 0.2}, ResampleContext(y, 2, mask, 0))
+    assert sampler is not None
+    X_res, y_res = sampler.fit_resample(X, y)
+    X_ref, y_ref = cleaner(sampling_strategy="all").fit_resample(X, y)
+    np.testing.assert_array_equal(np.bincount(y_res), np.bincount(y_ref))
+    assert len(y_res) < len(y)
