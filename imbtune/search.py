@@ -1353,10 +1353,17 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
             row["error"] = attrs.get("error")
             row["note"] = attrs.get("note")
             rows.append(row)
-        # No row: a timeout that ended the study before any trial started.
-        frame = pd.DataFrame(
-            rows, columns=None if rows else ["trial", "state", "mean_test_score"]
-        )
+        # No row (a timeout or Ctrl-C before any trial started): the same
+        # columns, empty.
+        empty = [
+            "trial", "state", "resampler", "classifier", "cost_weight", "calibration",
+            "mean_test_score", "std_test_score",
+            *(f"split{k}_test_score" for k in range(n_folds)),
+            *(f"score_{cal}" for cal in CALIBRATIONS),
+            "threshold" if n_classes == 2 else "class_weights",
+            "mean_fit_time", "duration", "rounds", "params", "error", "note",
+        ]
+        frame = pd.DataFrame(rows, columns=None if rows else empty)
         complete = frame["state"] == "COMPLETE"
         ranks = frame.loc[complete, "mean_test_score"].rank(ascending=False, method="min")
         frame["rank_test_score"] = pd.array([pd.NA] * len(frame), dtype="Int64")

@@ -998,9 +998,15 @@ def test_bad_data(make, error, match):
 def test_a_timeout_too_short_for_any_trial_says_so(n_jobs):
     X, y = small_imbalanced()
     threads = pytest.warns(FallbackWarning, match="too little to start worker processes")
+    search = _search(timeout=1e-6, n_jobs=n_jobs)
     with threads if n_jobs > 1 else contextlib.nullcontext():
         with pytest.raises(SearchFailedError, match=r"No trial finished within timeout"):
-            _search(timeout=1e-6, n_jobs=n_jobs).fit(X, y)
+            search.fit(X, y)
+    # the table of no trial has the columns of any other (its "error" was a KeyError)
+    full = _search(n_trials=1).fit(X, y).cv_results_
+    empty = search.cv_results_
+    assert empty.empty
+    assert set(empty.columns) == set(full.columns) - {c for c in full if c.startswith("param_")}
 
 
 def test_a_pruner_that_prunes_every_trial_is_named_not_the_timeout():
