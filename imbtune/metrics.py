@@ -747,7 +747,15 @@ def get_metric(scoring):
         if scoring in METRICS:
             return METRICS[scoring]()
         if scoring in get_scorer_names():
-            return _ScorerMetric(scoring, _sk_get_scorer(scoring))
+            scorer = _sk_get_scorer(scoring)
+            module = getattr(getattr(scorer, "_score_func", None), "__module__", "")
+            if module.startswith("sklearn.metrics._regression"):
+                raise ValueError(
+                    f"scoring={scoring!r} is a regression score: it reads labels as "
+                    "numbers. Use a classification score, such as imbtune's "
+                    f"{sorted(METRICS)} or 'neg_brier_score' for probabilities."
+                )
+            return _ScorerMetric(scoring, scorer)
         raise ValueError(
             f"Unknown scoring {scoring!r}. Use one of imbtune's "
             f"{sorted(METRICS)}, a scikit-learn scorer name (see "

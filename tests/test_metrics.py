@@ -290,6 +290,12 @@ def test_scorer_curves_are_the_scorer_names_that_have_one():
     assert not get_metric("f1").cheap_labels and get_metric("macro_f1").cheap_labels
 
 
+@pytest.mark.parametrize("name", ["r2", "neg_mean_squared_error", "explained_variance"])
+def test_regression_scores_are_refused(name):
+    with pytest.raises(ValueError, match=rf"scoring='{name}' is a regression score"):
+        get_metric(name)
+
+
 def test_get_metric_names_scorers_and_callables():
     assert get_metric("pr_auc").needs == "proba"
     assert get_metric("macro_f1").needs == "label"
