@@ -276,12 +276,12 @@ class ClassWeightRule:
 
     Coordinate ascent over log-weights: for each class in turn, the weight
     that maximises the metric on a grid around its current value is kept;
-    a few rounds settle it. The ascent starts twice, from weights of 1
-    (plain argmax, so the rule is never worse than argmax on the rows it is
-    fitted on) and from the inverse class frequencies (balanced), and the
-    better end is kept (argmax's on a tie). The second start matters for a
-    metric that is flat at 0 while a class is never predicted, such as
-    G-mean: no single weight then moves it off 0.
+    a few rounds settle it. The ascent starts from weights of 1 (plain
+    argmax, so the rule is never worse than argmax on the rows it is fitted
+    on). Where its end still never predicts a class of ``y``, it starts
+    again from the inverse class frequencies (balanced) and the better end
+    is kept (argmax's on a tie): a metric such as G-mean is flat at 0 while
+    a class is never predicted, and no single weight then moves it off 0.
 
     Parameters
     ----------
@@ -324,10 +324,13 @@ class ClassWeightRule:
             return best, w
 
         best, w = ascend(w)
-        counts = np.maximum(np.bincount(y, minlength=n_classes), 1)
-        balanced_best, balanced_w = ascend(-np.log(counts / counts.sum()))
-        if balanced_best > best + 1e-12:
-            best, w = balanced_best, balanced_w
+        counts = np.bincount(y, minlength=n_classes)
+        predicted = np.bincount(np.argmax(log_p + w, axis=1), minlength=n_classes)
+        if np.any((counts > 0) & (predicted == 0)):  # a class left out: try balanced
+            prior = np.maximum(counts, 1) / max(counts.sum(), 1)
+            balanced_best, balanced_w = ascend(-np.log(prior))
+            if balanced_best > best + 1e-12:
+                best, w = balanced_best, balanced_w
         w -= w.max()
         self.weights_ = np.exp(w)
         self.score_ = float(best)

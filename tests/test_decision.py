@@ -164,6 +164,20 @@ def test_class_weight_rule_leaves_the_flat_zero_of_gmean():
     assert rule.score_ == pytest.approx(metric.score_labels(y, rule.predict(proba), 4))
 
 
+def test_class_weight_rule_starts_once_where_argmax_s_end_predicts_every_class():
+    # The second start costs a second ascent (hundreds of scorer calls), and
+    # is only needed where a class is never predicted.
+    rng = np.random.default_rng(2)
+    y = np.repeat(np.arange(3), [100, 60, 40])
+    proba = np.eye(3)[y] * 0.6 + rng.dirichlet(np.ones(3), len(y)) * 0.4
+    calls = []
+    metric = get_metric("macro_f1")
+    real = metric.score_labels
+    metric.score_labels = lambda *args: calls.append(1) or real(*args)
+    ClassWeightRule(metric, n_rounds=1).fit(proba, y)
+    assert len(calls) == 1 + 3 * 25  # one ascent: argmax, then a round of 3 x 25
+
+
 def test_class_weight_rule_keeps_argmax_s_end_on_a_tie():
     # Where both starts end equal, the weights are those from argmax.
     rng = np.random.default_rng(1)
