@@ -139,8 +139,13 @@ def _request_sample_weight(estimator):
     too) requests ``sample_weight``; its other steps that take one do not."""
     if isinstance(estimator, Pipeline):
         for _, step in estimator.steps[:-1]:
-            if _accepts_sample_weight(step) and hasattr(step, "set_fit_request"):
-                step.set_fit_request(sample_weight=False)
+            # the step and what it holds (a ColumnTransformer's scaler, say)
+            parts = [step, *step.get_params(deep=True).values()] if hasattr(
+                step, "get_params") else [step]
+            for part in parts:
+                if (hasattr(part, "set_fit_request") and not isinstance(part, type)
+                        and _accepts_sample_weight(part)):
+                    part.set_fit_request(sample_weight=False)
         _request_sample_weight(estimator.steps[-1][1])
     else:
         estimator.set_fit_request(sample_weight=True)
@@ -397,51 +402,70 @@ def _lightgbm_deadline_callback(ctx):
 
 @functools.lru_cache(maxsize=1)
 def _lightgbm_names():
-    """``{name or alias: the name to pass}`` for LightGBM's parameters: its
-    scikit-learn names where a parameter has one, else its own. Empty where
-    LightGBM's table of aliases (not public API) cannot be read."""
+    """``(groups, sklearn_names)``: ``groups`` maps each LightGBM parameter
+    name and alias to the set of names of its parameter (``{}`` where
+    LightGBM's table of aliases, not public API, cannot be read);
+    ``sklearn_names`` are those its scikit-learn API sets itself."""
     from lightgbm import LGBMClassifier
 
+    sklearn_names = frozenset(LGBMClassifier().get_params()) | {"verbose"}
     try:
         from lightgbm.basic import _ConfigAliases
 
         _ConfigAliases.get("num_leaves")  # loads the table
         table = dict(_ConfigAliases.aliases)
     except Exception:  # pragma: no cover - another LightGBM
-        return {}
-    sklearn_names = set(LGBMClassifier().get_params()) | {"verbose"}
-    names = {name: name for name in sklearn_names}
+        return {}, sklearn_names
+    groups = {}
     for canonical, aliases in table.items():
-        group = {canonical, *aliases}
-        preferred = min(group & sklearn_names, default=canonical)
+        group = frozenset({canonical, *aliases})
         for name in group:
-            names.setdefault(name, preferred)
-    return names
+            groups[name] = group
+    return groups, sklearn_names
 
 
 def _check_lightgbm_params(params):
-    """A name LightGBM does not know, or an alias, would be ignored (the
-    scikit-learn API sets the parameter itself) without a word."""
-    names = _lightgbm_names()
+    """Refuse what LightGBM would ignore without a word: a name it does not
+    know, or an alias of a parameter its scikit-learn API sets (``num_leaf``
+    next to the ``num_leaves`` it passes); and what imbtune sets itself.
+    LightGBM's own main names (``min_data_in_leaf``) win over the
+    scikit-learn ones and are taken, as are aliases of parameters the
+    scikit-learn API leaves alone (``extra_tree``)."""
+    groups, sklearn_names = _lightgbm_names()
     for key in params:
-        target = names.get(key, key)
-        if target in _LIGHTGBM_SET_BY_IMBTUNE:
+        group = groups.get(key, frozenset({key}))
+        imbtune_sets = sorted(group & set(_LIGHTGBM_SET_BY_IMBTUNE))
+        if imbtune_sets:
+            name = imbtune_sets[0]
             raise ValueError(
-                f"imbtune sets LightGBM's {target!r} itself"
-                f"{_LIGHTGBM_SET_BY_IMBTUNE[target]}; leave {key!r} out of the "
+                f"imbtune sets LightGBM's {name!r} itself"
+                f"{_LIGHTGBM_SET_BY_IMBTUNE[name]}; leave {key!r} out of the "
                 "parameters."
             )
-    for key in params if names else ():
-        if key not in names:
-            close = difflib.get_close_matches(key, sorted(set(names.values())), n=3)
+        if not groups or key in sklearn_names:
+            continue
+        if key not in groups:
+            known = sorted(set(groups) | sklearn_names)
+            close = difflib.get_close_matches(key, known, n=3)
             hint = f" Did you mean {' or '.join(map(repr, close))}?" if close else ""
             raise ValueError(f"LightGBM has no parameter {key!r}.{hint}")
-        if names[key] != key:
+        main = _lightgbm_main_name(key)
+        set_by_sklearn = sorted(group & sklearn_names)
+        if set_by_sklearn and (key != main or main == "num_iterations"):
             raise ValueError(
-                f"{key!r} is LightGBM's alias of {names[key]!r}, which its "
+                f"{key!r} is LightGBM's alias of {set_by_sklearn[0]!r}, which its "
                 f"scikit-learn API sets, so the alias would be ignored; pass "
-                f"{names[key]!r} instead."
+                f"{set_by_sklearn[0]!r} instead."
             )
+
+
+def _lightgbm_main_name(name):
+    from lightgbm.basic import _ConfigAliases
+
+    for canonical, aliases in _ConfigAliases.aliases.items():
+        if name == canonical or name in aliases:
+            return canonical
+    return name
 
 
 _LIGHTGBM_SET_BY_IMBTUNE = {

@@ -244,7 +244,7 @@ def _check_float32_range(X, name):
             f"X holds values as large as {largest:.3g}, past the float32 range "
             f"({limit:.3g}) that {name} reads X in. Divide "
             f"those columns by a constant (their maximum, say) before fitting, or "
-            f"leave {name!r} out of classifiers=."
+            f"use another classifier than {name!r}."
         )
 
 

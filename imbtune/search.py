@@ -692,8 +692,8 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
 
     def _check_sampler(self):
         """A named sampler exists and what it runs on is installed."""
-        if isinstance(self.sampler, optuna.samplers.BaseSampler):
-            return
+        if self.sampler is None or isinstance(self.sampler, optuna.samplers.BaseSampler):
+            return  # None: Optuna's own default
         if not isinstance(self.sampler, str):
             hint = " (an instance: add ())" if isinstance(self.sampler, type) else ""
             raise ValueError(
@@ -1385,8 +1385,9 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
                 "Fix that cause, or restrict resamplers=/classifiers= to the ones "
                 "that work on this data."
             )
-        pruned = [t for t in study.trials if t.state == optuna.trial.TrialState.PRUNED]
-        if pruned and self.timeout is None:  # no deadline stopped them: the pruner did
+        pruned = [t for t in study.trials if t.state == optuna.trial.TrialState.PRUNED
+                  and not str(t.user_attrs.get("note", "")).startswith("stopped: time")]
+        if pruned:  # the pruner stopped them, not the deadline
             note = pruned[0].user_attrs.get("note")
             pruner = (repr(self.pruner) if isinstance(self.pruner, str)
                       else type(self.pruner).__name__)

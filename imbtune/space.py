@@ -246,8 +246,8 @@ def _check_weighting(spec, template):
     reaches that estimator."""
     from .classifiers import _accepts_sample_weight
 
-    if _is_builtin(spec, CLASSIFIERS):
-        return  # a built-in builds its own estimator and weighs it itself
+    if _is_builtin(spec, CLASSIFIERS) or type(spec).build is not ClassifierSpec.build:
+        return  # a spec that builds its own estimator weighs it itself
     if template is None or not hasattr(template, "fit"):
         raise TypeError(
             f"Classifier {spec.name!r} holds {template!r}, not an estimator; give "

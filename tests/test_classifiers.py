@@ -232,7 +232,7 @@ def test_an_unseeded_user_template_takes_the_study_seed(breast_cancer):
     np.testing.assert_array_equal(runs[0].predict_proba(X), runs[1].predict_proba(X))
 
 
-@pytest.mark.parametrize("categorical", [False, True])
+@pytest.mark.parametrize("categorical", [False, True, "column_transformer"])
 def test_sample_weights_reach_a_pipeline_under_metadata_routing(categorical):
     # With scikit-learn's metadata routing on, Pipeline.fit refuses
     # "model__sample_weight": every trial of these failed.
@@ -244,7 +244,14 @@ def test_sample_weights_reach_a_pipeline_under_metadata_routing(categorical):
     from .conftest import small_imbalanced
 
     X, y = small_imbalanced()
-    if categorical:  # GaussianNB is one-hot wrapped in a Pipeline by imbtune
+    if categorical == "column_transformer":  # a weight-taking scaler held inside a step
+        from sklearn.compose import ColumnTransformer
+
+        model = make_pipeline(
+            ColumnTransformer([("scale", StandardScaler(), [0, 1])], remainder="passthrough"),
+            LogisticRegression(),
+        )
+    elif categorical:  # GaussianNB is one-hot wrapped in a Pipeline by imbtune
         X = X.assign(cat=np.random.RandomState(0).choice(list("pqr"), len(y)))
         model = GaussianNB()
     else:
@@ -263,6 +270,7 @@ def test_sample_weights_reach_a_pipeline_under_metadata_routing(categorical):
     ({"num_leavs": 2}, r"LightGBM has no parameter 'num_leavs'. Did you mean 'num_leaves'"),
     ({"num_leaf": 2}, r"'num_leaf' is LightGBM's alias of 'num_leaves'.*pass 'num_leaves'"),
     ({"num_iterations": 20}, r"alias of 'n_estimators'"),
+    ({"min_data": 5}, r"'min_data' is LightGBM's alias of 'min_child_samples'"),
     ({"seed": 3}, r"imbtune sets LightGBM's 'random_state' itself"),
     ({"n_jobs": 4}, r"imbtune sets LightGBM's 'n_jobs' itself"),
 ])
@@ -281,6 +289,15 @@ def test_lightgbm_parameters_of_its_own_are_taken(breast_cancer):
     ).fit(X, y)
     booster = model.fold_models_[0][1].booster_
     assert booster.params["num_leaves"] == 4 and booster.params["max_bin"] == 63
+    # LightGBM's main names win over the scikit-learn ones, and aliases of
+    # what the scikit-learn API leaves alone are applied: both are taken
+    model = ImbalancedPipeline(
+        "lightgbm", classifier_params={"min_data_in_leaf": 40, "feature_fraction": 0.5,
+                                       "extra_tree": True, "n_estimators": 20}, cv=3,
+    ).fit(X, y)
+    params = model.fold_models_[0][1].booster_.params
+    assert params["min_data_in_leaf"] == 40 and params["feature_fraction"] == 0.5
+    assert params["extra_tree"]
 
 
 def test_columns_too_narrow_for_scikit_learn_s_trees_are_named(breast_cancer):

@@ -1011,9 +1011,11 @@ def test_a_timeout_too_short_for_any_trial_says_so(n_jobs):
 
 def test_a_pruner_that_prunes_every_trial_is_named_not_the_timeout():
     X, y = small_imbalanced()
-    with pytest.raises(SearchFailedError, match=r"No trial completed: the pruner "
-                       r"\(ThresholdPruner\) pruned all 2 \(the first: pruned after fold 1\)"):
-        _search(pruner=optuna.pruners.ThresholdPruner(lower=2.0)).fit(X, y)
+    for timeout in (None, 600):  # a timeout it never reached is not the cause either
+        with pytest.raises(SearchFailedError, match=r"No trial completed: the pruner "
+                           r"\(ThresholdPruner\) pruned all 2 \(the first: pruned after "
+                           r"fold 1\)"):
+            _search(pruner=optuna.pruners.ThresholdPruner(lower=2.0), timeout=timeout).fit(X, y)
 
 
 def test_a_scoring_that_gives_nan_fails_its_trials_with_the_cause():
@@ -1210,6 +1212,27 @@ def test_user_specs_are_checked_before_any_trial_runs():
         with pytest.raises(error, match=match):
             search.fit(X, y)
         assert not hasattr(search, "study_")  # before any trial
+
+
+def test_a_spec_subclass_that_builds_its_own_estimator_is_taken(quiet):
+    # as the built-ins do (estimator None, build overridden); refused by the
+    # check of a spec's estimator for a while
+    class MyLogreg(ClassifierSpec):
+        def __init__(self):
+            super().__init__("my_logreg", None, {"C": FloatDistribution(0.1, 10, log=True)},
+                             weighting="class_weight")
+
+        def build(self, params, ctx):
+            return LogisticRegression(max_iter=500, class_weight=ctx.class_weight,
+                                      **params), {}
+
+        def needs_finite(self):
+            return True
+
+    X, y = small_imbalanced()
+    search = _search(classifiers=[MyLogreg()], resamplers=["none"]).fit(X, y)
+    assert (search.cv_results_["state"] == "COMPLETE").all()
+    assert _search(sampler=None).fit(X, y).best_score_ > 0  # None: Optuna's default
 
 
 def test_a_resampler_that_changes_the_columns_is_named():
