@@ -8,8 +8,10 @@ imbalanced-learn sampler *for the training fold at hand*:
   way to the majority count (over-sampling) or every non-minority class a
   share ``r`` of the way down to the minority count (under-sampling);
   ``r=1`` balances the classes;
-* ``k_neighbors`` is clamped to what the fold's smallest class allows, with a
-  :class:`~imbtune.exceptions.FallbackWarning`;
+* ``k_neighbors`` is clamped to what the fold allows, with a
+  :class:`~imbtune.exceptions.FallbackWarning`: a built-in lowers it for
+  each class to that class's rows less one, a user's sampler for every
+  class to the smallest class's;
 * with categorical columns, SMOTE becomes SMOTENC (or SMOTEN when every
   column is categorical), and the cleaning samplers (Tomek links, ENN) find
   neighbours on a one-hot, standardised view of the rows while returning the
@@ -214,6 +216,13 @@ class ResamplerSpec:
         """Fewest rows a class being over-sampled must have (2 for k-NN samplers)."""
         return 2 if any(self._clamps(key) for key in self.space) else 1
 
+    def neighbour_limit(self, counts):
+        """Largest neighbour count that still changes anything on a training
+        fold with these class counts, or ``None`` where nothing is
+        over-sampled: :meth:`build` lowers a larger one to the rows of the
+        smallest class being over-sampled, less one."""
+        return max_neighbors(counts, over_sampling_targets(counts, 1.0))
+
     def build(self, params, ctx):
         """A sampler ready for ``fit_resample`` on this fold, or ``None``."""
         if self.sampler is None:
@@ -249,6 +258,30 @@ class ResamplerSpec:
         return f"ResamplerSpec({self.name!r})"
 
 
+def _class_neighbors(name, k, ctx, targets, key="k_neighbors"):
+    """``k`` for each class being over-sampled, lowered to that class's rows
+    less one where it has ``k`` rows or fewer."""
+    per_class = {}
+    for label in targets:
+        rows = int(ctx.counts[label])
+        if rows < 2:
+            shown = label if ctx.labels is None else label_repr(ctx.labels[label])
+            raise InsufficientMinorityError(
+                f"{name} needs at least 2 rows of every class it over-samples, but "
+                f"class {shown} has {rows} row(s) in this training fold. Use "
+                "random_over, fewer folds, or more rows of that class."
+            )
+        per_class[label] = min(k, rows - 1)
+    if any(value < k for value in per_class.values()):
+        # One message per (resampler, k) whatever the fold, so it is warned once.
+        ctx.notes.add(
+            f"{name}: {key}={k} was lowered, for each class it over-samples that "
+            f"has {k} rows or fewer in a training fold, to that class's rows - 1; "
+            f"set {key} lower to silence this."
+        )
+    return per_class
+
+
 def _clamp_k(name, k, ctx, targets, key="k_neighbors"):
     limit = max_neighbors(ctx.counts, targets)
     if limit is None or k <= limit:
@@ -280,6 +313,30 @@ class _Chain:
         for sampler in self.samplers:
             X, y = sampler.fit_resample(X, y)
         return X, y
+
+
+class _PerClass:
+    """Over-sample groups of classes with a sampler each (one per neighbour
+    count: a class is clamped to its own rows, not the smallest class's).
+
+    Every sampler sees the fold's own rows, as imbalanced-learn's loop over
+    classes does within one sampler, and each returns them first with its
+    new rows after them; the new rows are stacked after the fold's rows.
+    """
+
+    def __init__(self, samplers):
+        self.samplers = samplers
+
+    def fit_resample(self, X, y):
+        n_rows = len(y)
+        parts_X, parts_y = [X], [y]
+        for sampler in self.samplers:
+            X_res, y_res = sampler.fit_resample(X, y)
+            parts_X.append(X_res[n_rows:])
+            parts_y.append(y_res[n_rows:])
+        if sparse.issparse(X):
+            return sparse.vstack(parts_X, format=X.format), np.concatenate(parts_y)
+        return np.concatenate(parts_X), np.concatenate(parts_y)
 
 
 class _Adasyn:
@@ -381,7 +438,10 @@ class _Builtin(ResamplerSpec):
     """A built-in spec whose sampler depends on the fold.
 
     ``defaults`` holds the value of every parameter the sampler takes, so a
-    build always clamps ``k_neighbors``, whether it was searched or not.
+    build always clamps ``k_neighbors``, whether it was searched or not. An
+    over-sampler clamps it per class (classes that end with different
+    values get a sampler each), so a class of 3 rows does not hold a class
+    of 60 to 2 neighbours.
     """
 
     def __init__(self, name, space, make, *, kind, defaults=None,
@@ -396,8 +456,9 @@ class _Builtin(ResamplerSpec):
         self.make = make
         self.kind = kind
         self.defaults = dict(defaults or {})
-        # An over-sampler chained with a cleaner: the cleaner alone, for a
-        # fold with nothing to generate (as imbalanced-learn's SMOTEENN does).
+        # A cleaner run after the over-sampler (SMOTE-Tomek, SMOTE-ENN), and
+        # alone on a fold with nothing to generate (as imbalanced-learn's
+        # SMOTEENN does).
         self.clean = clean
         if "ratio" in space:
             self.defaults.setdefault("ratio", 1.0)
@@ -423,16 +484,38 @@ class _Builtin(ResamplerSpec):
             targets = over_sampling_targets(ctx.counts, ratio)
             if not targets:  # nothing to generate in this fold
                 return None if self.clean is None else self.clean(ctx)
+            # Classes whose rows lower a neighbour count to the same values
+            # share one sampler; in the common case (binary, or every class
+            # large enough) that is one sampler for all of them.
+            own = {label: {} for label in targets}
             for key in ("k_neighbors", "n_neighbors"):
                 if key in params:
-                    params[key] = _clamp_k(self.name, params[key], ctx, targets, key)
-            return self.make(targets, params, ctx)
+                    for label, k in _class_neighbors(
+                        self.name, params[key], ctx, targets, key
+                    ).items():
+                        own[label][key] = k
+            groups = {}
+            for label, goal in targets.items():
+                groups.setdefault(tuple(own[label].items()), {})[label] = goal
+            samplers = [
+                self.make(group, {**params, **dict(values)}, ctx)
+                for values, group in groups.items()
+            ]
+            over = samplers[0] if len(samplers) == 1 else _PerClass(samplers)
+            return over if self.clean is None else _Chain(over, self.clean(ctx))
         if self.kind == "under":
             return self.make(under_sampling_targets(ctx.counts, ratio), params, ctx)
         return self.make(None, params, ctx)
 
     def _clamps(self, key, sampler=None):
         return self.kind == "over" and key in ("k_neighbors", "n_neighbors")
+
+    def neighbour_limit(self, counts):
+        # Each class is lowered to its own rows (see build), so a neighbour
+        # count changes something up to what the largest class being
+        # over-sampled allows.
+        targets = over_sampling_targets(counts, 1.0)
+        return int(max(counts[label] for label in targets)) - 1 if targets else None
 
     def min_class_rows(self):
         if self.kind == "over" and (
@@ -578,9 +661,7 @@ RESAMPLERS = {
         _Builtin(
             "smote_tomek",
             {"ratio": _RATIO, "k_neighbors": _K},
-            lambda t, p, ctx: _Chain(
-                _smote(t, p, ctx), _cleaner(TomekLinks(sampling_strategy="all"), ctx, "smote_tomek")
-            ),
+            _smote,
             kind="over",
             defaults={"k_neighbors": 5},
             clean=lambda ctx: _cleaner(TomekLinks(sampling_strategy="all"), ctx, "smote_tomek"),
@@ -588,10 +669,7 @@ RESAMPLERS = {
         _Builtin(
             "smote_enn",
             {"ratio": _RATIO, "k_neighbors": _K},
-            lambda t, p, ctx: _Chain(
-                _smote(t, p, ctx),
-                _cleaner(EditedNearestNeighbours(sampling_strategy="all"), ctx, "smote_enn"),
-            ),
+            _smote,
             kind="over",
             defaults={"k_neighbors": 5},
             clean=lambda ctx: _cleaner(

@@ -328,21 +328,20 @@ class SearchSpace:
                 self.notes.append(f"{problem}; it was left out. {advice}")
         if not self.resamplers:
             raise ValueError(f"No resampler can run on this data: {self.notes}")
-        smallest = [_smallest_oversampled(counts) for counts in fold_counts]
-        smallest = [s for s in smallest if s is not None]
-        # k_neighbors never exceeds what the smallest over-sampled class allows.
-        self.max_k = max(1, min(smallest) - 1) if smallest else 1
+        # A neighbour count is searched no higher than the most that changes
+        # anything in every training fold (larger ones are lowered to it).
+        self.max_k = {}
         for spec in self.resamplers.values():
+            limits = [spec.neighbour_limit(counts) for counts in fold_counts]
+            limits = [limit for limit in limits if limit is not None]
+            cap = self.max_k[spec.name] = max(1, min(limits)) if limits else 1
             for key, dist in spec.space.items():
-                if (
-                    isinstance(dist, IntDistribution)
-                    and spec._clamps(key)
-                    and dist.high > self.max_k
-                ):
+                if isinstance(dist, IntDistribution) and spec._clamps(key) and dist.high > cap:
                     self.notes.append(
-                        f"{spec.name}: {key} is searched up to {self.max_k} (not "
-                        f"{dist.high}): the smallest class it over-samples has "
-                        f"{self.max_k + 1} rows in a training fold."
+                        f"{spec.name}: {key} is searched up to {cap} (not "
+                        f"{dist.high}): a training fold has too few rows of the "
+                        "classes it over-samples for more (a larger one would be "
+                        f"lowered to {cap} there)."
                     )
         names = list(DEFAULT_CLASSIFIERS) if classifiers is None else _as_list(classifiers)
         if not names:
@@ -388,7 +387,7 @@ class SearchSpace:
         r_spec = self.resamplers[r_name]
         r_params = {
             key: _suggest(trial, f"{r_name}__{key}", dist)
-            for key, dist in r_spec.search_space(self.max_k).items()
+            for key, dist in r_spec.search_space(self.max_k[r_name]).items()
         }
         c_name = trial.suggest_categorical("classifier", list(self.classifiers))
         c_spec = self.classifiers[c_name]
@@ -420,7 +419,9 @@ class SearchSpace:
             return False
         if params["classifier"] not in self.classifiers:
             return False
-        r_space = self.resamplers[params["resampler"]].search_space(self.max_k)
+        r_space = self.resamplers[params["resampler"]].search_space(
+            self.max_k[params["resampler"]]
+        )
         c_space = self.classifiers[params["classifier"]].search_space()
         expected = {f"{params['resampler']}__{k}": d for k, d in r_space.items()}
         expected.update({f"{params['classifier']}__{k}": d for k, d in c_space.items()})

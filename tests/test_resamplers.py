@@ -194,6 +194,38 @@ def test_adasyn_asked_for_almost_nothing_leaves_the_fold_as_it_is():
     assert np.bincount(sampler.fit_resample(X, y)[1])[1] > 130
 
 
+@pytest.mark.parametrize("name", ["smote", "borderline_smote", "adasyn", "smote_tomek"])
+def test_k_neighbors_is_clamped_per_class(name):
+    # A class of 3 rows lowers its own k to 2, not the k of a class of 60 rows.
+    X, y, mask = _fold([200, 60, 3])
+    key = "n_neighbors" if name == "adasyn" else "k_neighbors"
+    ctx = ResampleContext(y, 3, mask, random_state=0)
+    sampler = RESAMPLERS[name].build({"ratio": 1.0, key: 7}, ctx)
+    assert any(f"{name}: {key}=7 was lowered, for each class" in note for note in ctx.notes)
+    X_res, y_res = sampler.fit_resample(X, y)
+    if name == "smote_tomek":  # Tomek links clean after over-sampling
+        assert 190 < np.bincount(y_res).min() and np.bincount(y_res).max() <= 200
+        return
+    assert np.array_equal(X_res[:len(y)], X) and np.array_equal(y_res[:len(y)], y)
+    # ADASYN's counts are near the target, not on it.
+    assert np.allclose(np.bincount(y_res), 200, atol=5 if name == "adasyn" else 0)
+    if name != "smote":
+        return
+    # Each class's new rows are those of SMOTE with that class's own k.
+    for label, k in ((1, 7), (2, 2)):
+        own_X, own_y = SMOTE(sampling_strategy={label: 200}, k_neighbors=k,
+                             random_state=0).fit_resample(X, y)
+        assert np.array_equal(X_res[y_res == label], own_X[own_y == label])
+
+
+def test_one_sampler_serves_classes_that_share_their_k():
+    # Binary, or every class large enough: one sampler, as imbalanced-learn builds it.
+    X, y, mask = _fold([200, 60, 30])
+    sampler = RESAMPLERS["smote"].build({"ratio": 1.0, "k_neighbors": 5},
+                                        ResampleContext(y, 3, mask, random_state=0))
+    assert isinstance(sampler, SMOTE) and sampler.sampling_strategy == {1: 200, 2: 200}
+
+
 def test_a_custom_over_sampler_s_n_neighbors_is_clamped_as_documented():
     from imblearn.over_sampling import ADASYN
 

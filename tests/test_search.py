@@ -848,13 +848,28 @@ def test_numeric_only_resamplers_are_left_out_on_categorical_data(thyroid_mixed)
 def test_k_neighbors_space_follows_the_smallest_fold():
     X, y = small_imbalanced(n=200, minority=9)
     with pytest.warns(FallbackWarning, match=r"smote: k_neighbors is searched up to 5 "
-                                             r"\(not 10\).*has 6 rows in a training fold"):
+                                             r"\(not 10\): a training fold has too few rows"):
         search = ImbalancedSearchCV(
             n_trials=6, resamplers=["smote"], classifiers=["logreg"], cv=3,
             random_state=0, warm_start=False,
         ).fit(X, y)
     # 9 minority rows, 3 folds: 6 per training fold, so k <= 5
     assert search.cv_results_["param_smote__k_neighbors"].max() <= 5
+
+
+def test_k_neighbors_space_follows_the_largest_over_sampled_class():
+    # A class of 6 rows (4 per training fold) no longer holds the class of 90
+    # to k <= 3: each class is lowered to its own rows.
+    rng = np.random.RandomState(0)
+    y = np.repeat([0, 1, 2], [300, 90, 6])
+    X = pd.DataFrame(rng.normal(size=(len(y), 3)) + y[:, None], columns=["a", "b", "c"])
+    with pytest.warns(FallbackWarning, match=r"k_neighbors=\d+ was lowered, for each class"):
+        search = ImbalancedSearchCV(
+            n_trials=8, resamplers=["smote"], classifiers=["logreg"], cv=3,
+            n_repeats=1, random_state=0, warm_start=False,
+        ).fit(X, y)
+    assert (search.cv_results_["state"] == "COMPLETE").all()
+    assert search.cv_results_["param_smote__k_neighbors"].max() > 3
 
 
 def test_failed_trials_are_recorded_and_warned(breast_cancer):
