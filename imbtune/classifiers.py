@@ -168,7 +168,7 @@ class _CheckedScaler(StandardScaler):
                 f"Standardising X for logistic regression overflowed: it holds values "
                 f"as large as {largest:.3g}, whose squares do not fit in float64. "
                 "Divide those columns by a constant (their maximum, say) before "
-                "fitting, or leave 'logreg' out of classifiers=."
+                "fitting, or use another classifier than 'logreg'."
             )
         return self
 

@@ -23,6 +23,7 @@ binary confusion counts alone.
 
 from __future__ import annotations
 
+import warnings
 from functools import partial
 
 import numpy as np
@@ -703,7 +704,35 @@ class _ScorerMetric(Metric):
                 f"{self.classes.tolist()}: {type(error).__name__}: "
                 f"{str(error).rstrip('.')}. {advice}"
             ) from error
+        self._refuse_blind(y, n_classes)
         self._needs_known = True
+
+    def _refuse_blind(self, y, n_classes):
+        """Refuse a scorer that gives a perfect prediction and one wrong on
+        every row the same score: it cannot tell trials apart (top-k
+        accuracy with k >= the number of classes), or it ignores which
+        class is which (clustering scores such as adjusted_rand_score),
+        so the search would pick a model at random."""
+        perfect, wrong = y, (y + 1) % n_classes
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                if self.needs == "label":
+                    scores = [self._call(y, n_classes, y_pred=p)[0] for p in (perfect, wrong)]
+                else:
+                    eye = np.eye(n_classes)
+                    scores = [self._call(y, n_classes, proba=eye[p])[0] for p in (perfect, wrong)]
+        except Exception:  # noqa: BLE001 - the scorer runs on real trials all the same
+            return
+        if scores[0] == scores[1]:
+            raise ValueError(
+                f"scoring={self.name!r} gives a perfect prediction and one wrong "
+                f"on every row the same score ({scores[0]:.4g}), so it cannot tell "
+                "trials apart: a top-k accuracy with k at least the number of "
+                f"classes ({n_classes}) is always 1, and a clustering score "
+                "ignores which class is which. Use a classification score, such "
+                f"as imbtune's {sorted(METRICS)}."
+            )
 
     def score_labels(self, y, y_pred, n_classes):
         return self._call(y, n_classes, y_pred=y_pred, proba=None)[0]

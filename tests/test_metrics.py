@@ -253,9 +253,11 @@ def test_a_callable_that_needs_more_than_stored_predictions_is_refused(scorer, m
 
 
 def test_a_callable_may_take_the_length_of_x():
-    metric = get_metric(lambda est, X, y: float(len(X) == len(est.predict(X)) == len(y)))
+    metric = get_metric(
+        lambda est, X, y: float(len(X) == len(y)) * np.mean(est.predict(X) == y)
+    )
     metric.resolve(np.array([0, 0, 1, 1, 0, 1]), [0, 1])
-    assert metric.score_labels(np.array([0, 1, 1]), np.array([0, 1, 0]), 2) == 1.0
+    assert metric.score_labels(np.array([0, 1, 1]), np.array([0, 1, 0]), 2) == 2 / 3
 
 
 @pytest.mark.parametrize(
@@ -294,6 +296,27 @@ def test_scorer_curves_are_the_scorer_names_that_have_one():
 def test_regression_scores_are_refused(name):
     with pytest.raises(ValueError, match=rf"scoring='{name}' is a regression score"):
         get_metric(name)
+
+
+@pytest.mark.parametrize("name, n_classes", [
+    ("top_k_accuracy", 2),  # k=2 of 2 classes: always 1
+    ("adjusted_rand_score", 2), ("adjusted_rand_score", 3),  # blind to which class is which
+    ("v_measure_score", 3),
+    (make_scorer(lambda y, y_pred: 0.0), 2),  # a constant
+])
+def test_scores_that_cannot_tell_trials_apart_are_refused(name, n_classes):
+    y = np.repeat(np.arange(n_classes), 5)
+    metric = get_metric(name)
+    with pytest.raises(ValueError, match=r"gives a perfect prediction and one wrong on "
+                                         r"every row the same score .*cannot tell trials apart"):
+        metric.resolve(y, np.arange(n_classes))
+
+
+@pytest.mark.parametrize("name", ["top_k_accuracy", "accuracy", "recall", "roc_auc_ovr",
+                                  "neg_log_loss", "matthews_corrcoef"])
+def test_scores_that_tell_trials_apart_are_taken(name):
+    n_classes = 2 if name == "recall" else 3
+    get_metric(name).resolve(np.repeat(np.arange(n_classes), 5), np.arange(n_classes))
 
 
 def test_get_metric_names_scorers_and_callables():
