@@ -72,6 +72,9 @@ def _infinity_message(name) -> str:
 
 def _finite_floats(column: pd.Series, name) -> pd.Series:
     """``column`` as floats; an error naming it if it holds infinity."""
+    if column.dtype == object:  # noqa: E721 (a numpy dtype)
+        # pd.NA and NaT are missing, as None and NaN are (astype refuses them)
+        column = column.where(column.notna(), np.nan)
     values = column.astype(float)
     if np.isinf(values.to_numpy()).any():
         raise ValueError(_infinity_message(name))
@@ -201,6 +204,27 @@ def label_repr(label):
     return repr(label.item() if isinstance(label, np.generic) else label)
 
 
+def _object_numbers(y):
+    """An object array of labels that are all numbers or all bools (the last
+    column of ``frame.to_numpy()``, say) as numbers or bools, which
+    scikit-learn takes (it reads any object array that holds no text as of
+    unknown type); other object arrays unchanged."""
+    kinds = {type(v) for v in y}
+    flags = {k for k in kinds if issubclass(k, bool | np.bool_)}
+    if flags and flags != kinds:
+        raise ValueError(
+            "y mixes True/False with numbers, which would be read as 1/0 and "
+            "merged with them. Make them one type, for example y.astype(int) or "
+            "y.astype(str)."
+        )
+    if flags:
+        return y.astype(bool)
+    if kinds and all(_is_plain_number(k) for k in kinds):
+        values = np.asarray(y.tolist())  # Python and numpy ints stay ints
+        return values if values.dtype.kind in "iuf" else y.astype(float)  # Decimal
+    return y
+
+
 def check_target(y, *, estimator_name: str):
     """Validate a classification target.
 
@@ -248,6 +272,8 @@ def check_target(y, *, estimator_name: str):
                 "cannot be ordered into classes. Make them one type, for example "
                 "y.astype(str)."
             )
+        if not any(texts):
+            y = _object_numbers(y)
     kind = type_of_target(y, input_name="y")
     if kind in ("multilabel-indicator", "multiclass-multioutput", "continuous-multioutput"):
         raise ValueError(

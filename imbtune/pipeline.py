@@ -19,6 +19,7 @@ from sklearn.utils import check_consistent_length, check_random_state, column_or
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._validation import (
+    array_column_names,
     as_frame,
     check_class_counts,
     check_group_counts,
@@ -330,6 +331,27 @@ def warn_notes(notes):
         warnings.warn(note, FallbackWarning, stacklevel=3)
 
 
+def _refuse_other_columns(columns, fitted):
+    """Refuse a table whose column names (not strings: scikit-learn checks
+    those) differ from those of fit, naming what differs."""
+    if set(columns) == set(fitted):
+        raise ValueError(
+            "X has the columns of fit in another order; select them in "
+            f"the order of fit: X[{fitted!r}]."
+        )
+    known = set(fitted)
+    unseen = [name for name in columns if name not in known]
+    present = set(columns)
+    missing = [name for name in fitted if name not in present]
+    raise ValueError(
+        "X has other columns than fit had"
+        + (f"; not seen in fit: {unseen[:10]!r}" if unseen else "")
+        + (f"; missing: {missing[:10]!r}" if missing else "")
+        + f". Pass the columns of fit, in its order: X[{fitted[:10]!r}"
+        + ("...]." if len(fitted) > 10 else "].")
+    )
+
+
 class _DecisionClassifier(ClassifierMixin, BaseEstimator):
     """Shared by the fitted artefacts: raw probabilities -> calibrator -> rule.
 
@@ -421,14 +443,14 @@ class _DecisionClassifier(ClassifierMixin, BaseEstimator):
         encoder = self._encoder()
         if list(frame.columns) != encoder._columns:
             columns = getattr(X, "columns", None)
-            if columns is not None and set(columns) == set(encoder._columns):
-                # Names scikit-learn does not check (ints, tuples): in another
-                # order they would be read by position, each as another column.
-                raise ValueError(
-                    "X has the columns of fit in another order; select them in "
-                    f"the order of fit: X[{list(encoder._columns)!r}]."
-                )
-            frame = frame.set_axis(list(encoder._columns), axis=1)
+            fitted = list(encoder._columns)
+            if (columns is not None and not hasattr(self, "feature_names_in_")
+                    and fitted != array_column_names(len(fitted))):
+                # fit had a DataFrame whose names scikit-learn does not check
+                # (ints, tuples): other names, or these in another order, would
+                # be read by position, each as another column.
+                _refuse_other_columns(list(columns), fitted)
+            frame = frame.set_axis(fitted, axis=1)
         _warn_unseen(encoder, frame)
         return frame
 

@@ -1,6 +1,7 @@
 """imbtune.ImbalancedPipeline: the fitted artefact, on its own."""
 
 import pickle
+import re
 import shutil
 import warnings
 
@@ -25,6 +26,7 @@ from imbtune import (
     ImbalancedEnsemble,
     ImbalancedPipeline,
     InsufficientMinorityError,
+    describe_imbalance,
 )
 from imbtune.metrics import macro_f1
 from imbtune.pipeline import RepeatedStratifiedGroupKFold, make_folds
@@ -159,7 +161,16 @@ def test_columns_of_fit_in_another_order_are_refused_whatever_their_names(names)
     clf = ImbalancedPipeline("logreg", cv=3, random_state=0).fit(frame, y)
     with pytest.raises(ValueError, match="X has the columns of fit in another order"):
         clf.predict_proba(frame[[names[2], names[0], names[1]]])
+    # Another column in place of one of fit's was read by position too.
+    new = 9 if names[0] == 0 else ("z", 9)
+    other = frame.set_axis(pd.Index([names[1], names[2], new], tupleize_cols=False), axis=1)
+    with pytest.raises(ValueError, match=re.escape(
+        f"X has other columns than fit had; not seen in fit: [{new!r}]; missing: "
+        f"[{names[0]!r}]"
+    )):
+        clf.predict_proba(other)
     clf.predict_proba(frame)  # the order of fit is fine
+    clf.predict_proba(frame.to_numpy())  # as is an array, by position
 
 
 def test_string_labels_and_explicit_pos_label():
@@ -173,6 +184,22 @@ def test_string_labels_and_explicit_pos_label():
     assert clf_ok.pos_label_ == "ok"
     with pytest.raises(ValueError, match="pos_label='spam' is not a class"):
         ImbalancedPipeline("logreg", pos_label="spam").fit(X, labels)
+
+
+def test_labels_held_as_objects_are_read_as_numbers_or_bools():
+    # The last column of frame.to_numpy() with a text column beside it is an
+    # object array; scikit-learn called 0/1 held so "a regression target".
+    X, y = small_imbalanced()
+    table = X.assign(city="x", target=y).to_numpy()
+    clf = ImbalancedPipeline("logreg", cv=3, random_state=0).fit(X, table[:, -1])
+    assert clf.classes_.dtype.kind == "i" and clf.classes_.tolist() == [0, 1]
+    assert clf.score(X, table[:, -1]) == clf.score(X, y)
+    flags = ImbalancedPipeline("logreg", cv=3, random_state=0).fit(
+        X, pd.Series(y == 1, dtype=object))
+    assert flags.classes_.tolist() == [False, True] and flags.pos_label_ is np.True_
+    assert describe_imbalance(pd.Series(y, dtype=object)).counts.index.tolist() == [0, 1]
+    with pytest.raises(ValueError, match="y mixes True/False with numbers"):
+        ImbalancedPipeline("logreg").fit(X, np.array([True, 0] * 150, dtype=object))
 
 
 @pytest.mark.parametrize(

@@ -289,6 +289,21 @@ def test_numbers_and_dates_held_as_objects_are_read_as_scikit_learn_reads_them()
             TabularEncoder().fit(pd.DataFrame({"when": pd.Series(dates, dtype=object)}))
 
 
+@pytest.mark.parametrize("missing", [pd.NA, pd.NaT, None, np.nan])
+def test_numbers_held_as_objects_take_any_missing_marker(missing):
+    # pd.Series([1, pd.NA]) is an object column, as is to_numpy() of a table
+    # with nullable and text columns; astype(float) refused pd.NA and NaT.
+    counts = pd.Series([1, missing, 3, 4] * 5, dtype=object)
+    frame = pd.DataFrame({"count": counts, "city": ["a", "b"] * 10})
+    plain = frame.assign(count=pd.Series([1, np.nan, 3, 4] * 5))
+    expected = TabularEncoder().fit(plain).transform(plain)
+    encoder = TabularEncoder().fit(frame)
+    assert list(encoder.categories_) == ["city"]
+    np.testing.assert_array_equal(encoder.transform(frame), expected)
+    array = frame.to_numpy()  # an object array holding the marker
+    np.testing.assert_array_equal(TabularEncoder().fit(array).transform(array), expected)
+
+
 def test_feature_names_out_follow_input_features_as_scikit_learn_does():
     from sklearn.compose import ColumnTransformer
     from sklearn.preprocessing import StandardScaler
