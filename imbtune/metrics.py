@@ -88,7 +88,8 @@ def balanced_accuracy(y_true, y_pred):
     Returns
     -------
     score : float
-        In [0, 1]; 1 / n_classes for a constant prediction.
+        In [0, 1]; 1 / n_classes for a constant prediction of a class of
+        ``y_true`` (0 for one of a class it lacks).
 
     Examples
     --------
@@ -206,7 +207,7 @@ def pr_auc(y_true, y_score, *, labels=None, pos_label=None):
                 "shape (n_samples, n_classes)."
             )
         if pos_label is None:
-            pos_label = labels[-1]
+            pos_label = np.unique(labels)[-1]  # the greater, in any order of labels
         return _average_precision(y_true == pos_label, y_score)
     if y_score.shape[1] != len(labels):
         raise ValueError(
@@ -214,9 +215,15 @@ def pr_auc(y_true, y_score, *, labels=None, pos_label=None):
             "labels; pass labels= in the column order of y_score."
         )
     if len(labels) == 2:
-        pos_label = labels[-1] if pos_label is None else pos_label
+        pos_label = np.unique(labels)[-1] if pos_label is None else pos_label
         column = int(np.flatnonzero(labels == pos_label)[0])
         return _average_precision(y_true == pos_label, y_score[:, column])
+    if pos_label is not None:
+        raise ValueError(
+            f"pos_label={pos_label!r} names the positive class of two, but there "
+            f"are {len(labels)} labels, each scored one-vs-rest; leave pos_label "
+            "out."
+        )
     scores = [
         _average_precision(y_true == label, y_score[:, k])
         for k, label in enumerate(labels)

@@ -357,6 +357,16 @@ def test_pr_auc_refuses_what_it_would_score_wrongly():
     with pytest.raises(ValueError, match=r"pos_label=5 is not one of the labels \[0, 1\]"):
         pr_auc([0, 1, 1], np.full((3, 2), 0.5), pos_label=5)
     assert pr_auc([0, 1, 1], [0.1, 0.8, 0.7], pos_label=1) == 1.0
+    # labels= in another order: the greater label is still the positive one
+    # (labels[-1], class 0 here, was scored)
+    y2 = np.array([0, 0, 0, 1, 1, 0, 1, 0])
+    p1 = np.array([0.1, 0.3, 0.6, 0.7, 0.4, 0.2, 0.9, 0.5])
+    expected = average_precision_score(y2, p1)
+    assert pr_auc(y2, np.c_[p1, 1 - p1], labels=[1, 0]) == pytest.approx(expected)
+    assert pr_auc(y2, p1, labels=[1, 0]) == pytest.approx(expected)
+    # pos_label of a multiclass y was ignored without a word
+    with pytest.raises(ValueError, match="pos_label=1 names the positive class of two"):
+        pr_auc(y, np.random.default_rng(1).dirichlet(np.ones(4), 10), pos_label=1)
 
 
 def test_get_scorer_in_sklearn(breast_cancer):
