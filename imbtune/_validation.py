@@ -199,6 +199,35 @@ def as_frame(X, *, estimator_name: str) -> pd.DataFrame:
     return out
 
 
+def warn_mostly_numbers(frame):
+    """Warn about text columns that are numbers but for a few stray values
+    ("unknown", "n/a", "<5"): they are read as categories, whose codes have
+    no order, and a model learns little from an amount or a lab value so
+    read. Columns of pandas' category dtype are the user's choice: left alone."""
+    for name, column in frame.items():
+        if isinstance(column.dtype, pd.CategoricalDtype) or not _is_categorical_series(column):
+            continue
+        counts = column.value_counts(dropna=True)
+        if len(counts) <= 20:  # a few codes and "unknown": a category column
+            continue
+        numeric = pd.to_numeric(
+            pd.Series(counts.index.astype(str), index=counts.index), errors="coerce"
+        )
+        stray = counts[numeric.isna().to_numpy()]
+        share = 1.0 - stray.sum() / counts.sum()
+        if 0 < len(stray) <= 5 and share >= 0.9:
+            shown = ", ".join(repr(v) for v in stray.index[:5])
+            warnings.warn(
+                f"Column {name!r} of X is {share:.1%} numbers, but {stray.sum()} "
+                f"row(s) hold other values ({shown}), so it is read as a category "
+                f"column of {len(counts)} values, without their order. If it is a "
+                f"number, pass pd.to_numeric(X[{name!r}], errors='coerce') (those "
+                "values become missing, which imbtune handles).",
+                UserWarning,
+                stacklevel=user_stacklevel(),
+            )
+
+
 def label_repr(label):
     """A class label as a user wrote it (``1``, not ``np.int64(1)``)."""
     return repr(label.item() if isinstance(label, np.generic) else label)

@@ -147,6 +147,9 @@ class Problem:
             (r * len(y) + train, r * len(y) + valid)
             for r, (train, valid) in zip(repeats, folds, strict=True)
         ]
+        self.categorical_columns = [
+            name for name, dtype in X.dtypes.items() if dtype.kind != "f"
+        ]
         self.metric = metric
         self.n_classes = int(y.max()) + 1
         self.pos = pos
@@ -166,7 +169,11 @@ class Problem:
                 return self._cache[key]
         train, valid = self.folds[k]
         # Arrays, whatever scikit-learn's transform_output (see TabularEncoder).
-        encoder = TabularEncoder(impute=impute).set_output(transform="default")
+        # The kinds of column are the whole table's: a column that is text
+        # for a few rows may hold numbers only in this fold's training rows.
+        encoder = TabularEncoder(
+            impute=impute, categorical=self.categorical_columns
+        ).set_output(transform="default")
         encoder.fit(self.X.iloc[train])
         entry = (
             encoder.transform(self.X.iloc[train]),

@@ -41,8 +41,39 @@ def _category_keys(values):
 def _codes(keys, categories):
     """The position of each key among ``categories``; -1 where it is not one
     (an unseen category, or None). Not ``pd.Categorical(keys, categories)``,
-    which pandas 3 deprecates for values outside the categories."""
-    return pd.Index(categories, dtype=object).get_indexer(keys)
+    which pandas 3 deprecates for values outside the categories.
+
+    A key that matches no category but is a number written another way
+    ("1.0" or "01" for 1, "2.50" for 2.5, as text read from a CSV writes
+    them) takes the category of that number, written either way."""
+    codes = pd.Index(categories, dtype=object).get_indexer(keys)
+    unmatched = np.flatnonzero(codes < 0)
+    if len(unmatched):
+        by_number = {}
+        for position, category in enumerate(categories):
+            number = _text_number(category)
+            if number is not None:
+                by_number.setdefault(number, position)
+        if by_number:
+            # each distinct unmatched key parsed once (None: missing)
+            found, distinct = pd.factorize(pd.Series(np.asarray(keys, dtype=object)[unmatched]))
+            positions = np.array(
+                [by_number.get(_text_number(key), -1) for key in distinct] + [-1]
+            )
+            codes[unmatched] = positions[found]  # found -1 (None) takes the last
+    return codes
+
+
+def _text_number(key):
+    """The key of the number a category key writes (``"1.0"`` -> ``"1"``),
+    or None where it writes none (or not a finite one)."""
+    if not isinstance(key, str):
+        return None
+    try:
+        value = float(key)
+    except ValueError:
+        return None
+    return _number_key(value) if np.isfinite(value) else None
 
 
 def _value_key(value):
@@ -85,6 +116,12 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
     ----------
     impute : bool, default=False
         Impute missing numeric values (median) and add missing indicators.
+    categorical : list of column names, default=None
+        Columns read as categorical whatever their values; ``None`` reads a
+        column as categorical by its dtype and values, as above. imbtune's
+        searches give the encoder of each training fold the categorical
+        columns of the whole table: an object column of amounts with a few
+        "unknown" values may hold numbers only in some folds' rows.
 
     Attributes
     ----------
@@ -118,8 +155,9 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
     ['age', 'city', 'missingindicator_age']
     """
 
-    def __init__(self, *, impute=False):
+    def __init__(self, *, impute=False, categorical=None):
         self.impute = impute
+        self.categorical = categorical
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -149,8 +187,19 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         self.categories_ = {}
         self.medians_ = {}
         self.indicator_columns_ = []
+        self._unused_positions = {}
+        forced = set() if self.categorical is None else set(self.categorical)
+        unknown = [name for name in forced if name not in set(self._columns)]
+        if unknown:
+            raise ValueError(
+                f"categorical names columns that X does not have: {unknown!r}; "
+                f"X has {self._columns[:10]!r}{'...' if len(self._columns) > 10 else ''}."
+            )
         # The numeric columns as one block: medians and missingness at once.
-        numeric = np.flatnonzero([dtype.kind == "f" for dtype in frame.dtypes])
+        numeric = np.flatnonzero([
+            dtype.kind == "f" and name not in forced
+            for name, dtype in zip(self._columns, frame.dtypes, strict=True)
+        ])
         medians = has_nan = None
         if self.impute and len(numeric):
             block = frame.iloc[:, numeric].to_numpy(dtype=float)
@@ -173,6 +222,12 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
                 # The column's own order of categories is kept (it may mean
                 # something: "low" < "mid" < "high").
                 categories = pd.unique(_category_keys(column.cat.categories))
+                # Declared but in no row: as unseen to the models as any
+                # other value, and warned about as one (see _unseen).
+                used = set(_category_keys(column.dropna()))
+                unused = [k for k, key in enumerate(categories) if key not in used]
+                if unused:
+                    self._unused_positions[name] = np.array(unused)
             else:
                 categories = np.unique(_category_keys(column.dropna()))
             self.categories_[name] = categories
@@ -246,7 +301,8 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
 
     def _unseen(self, frame):
         """The categories in ``frame`` (a DataFrame with the columns of fit,
-        in their order) that fit did not see: column name -> (number of rows,
+        in their order) that fit saw in no row (a category the dtype
+        declared but no row held included): column name -> (number of rows,
         the distinct values, as the text they are matched by), for the
         columns that have any."""
         found = {}
@@ -259,7 +315,11 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
                 continue
             keys = _category_keys(present)
             codes = _codes(keys, self.categories_[name])
-            unseen = keys[codes < 0]  # text, whatever the values were
+            unseen = codes < 0
+            unused = getattr(self, "_unused_positions", {}).get(name)
+            if unused is not None:
+                unseen |= np.isin(codes, unused)
+            unseen = keys[unseen]  # text, whatever the values were
             if len(unseen):
                 found[name] = (len(unseen), pd.unique(unseen).tolist())
         return found

@@ -26,6 +26,7 @@ from ._validation import (
     check_no_fit_params,
     check_target,
     resolve_pos_label,
+    warn_mostly_numbers,
 )
 from .classifiers import CLASSIFIERS, DeadlineExceeded, warn_tiny_ranges
 from .decision import CALIBRATIONS
@@ -824,6 +825,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         )
         space.warn()
         warn_tiny_ranges(frame, space.classifiers.values())
+        warn_mostly_numbers(frame)
 
         # Below 4,000 rows the final models are the fold models (final_model
         # "auto"); the search then holds those of its best few trials, so that
