@@ -573,14 +573,49 @@ def _smote(targets, params, ctx):
 def _svm_smote(targets, params, ctx):
     from sklearn.svm import SVC
 
-    return SVMSMOTE(
+    return _SvmSmote(SVMSMOTE(
         sampling_strategy=targets,
         k_neighbors=params["k_neighbors"],
         m_neighbors=params["m_neighbors"],
         # A bounded SVM keeps SVM-SMOTE affordable on tens of thousands of rows.
         svm_estimator=SVC(gamma="scale", max_iter=5000, random_state=ctx.random_state),
         random_state=ctx.random_state,
-    )
+    ), ctx.notes)
+
+
+class _SvmSmote:
+    """SVM-SMOTE that adds no rows, rather than failing, where every support
+    vector of a class it over-samples has only other classes' rows among its
+    neighbours (imbalanced-learn's "All support vectors are considered as
+    noise": a few rare rows inside the majority, or duplicated rows with
+    other labels), as ADASYN does where it has nothing to generate; and that
+    names values too large for its SVM as the cause of its failure."""
+
+    def __init__(self, sampler, notes):
+        self.sampler = sampler
+        self.notes = notes
+
+    def fit_resample(self, X, y):
+        try:
+            return self.sampler.fit_resample(X, y)
+        except ValueError as exc:
+            if "considered as noise" in str(exc):
+                self.notes.add(
+                    "svm_smote: in a training fold, every support vector of a class "
+                    "it over-samples had only other classes' rows as neighbours (all "
+                    "'noise' to SVM-SMOTE), so it generated none there; that fold was "
+                    "left as it is. Use smote or borderline_smote on such data."
+                )
+                return X, y
+            if "not finite" in str(exc):
+                largest = float(np.nanmax(np.abs(np.asarray(X, dtype=float))))
+                raise ValueError(
+                    f"svm_smote's SVM failed on X: it holds values as large as "
+                    f"{largest:.3g}, whose squares overflow float64. Divide those "
+                    "columns by a constant (their maximum, say) before fitting, or "
+                    "use another resampler than 'svm_smote'."
+                ) from exc
+            raise
 
 
 _RATIO = FloatDistribution(0.1, 1.0)

@@ -329,6 +329,36 @@ def test_adasyn_leaves_a_fold_whose_classes_lie_apart_as_it_is():
     assert model.score(X, y) == 1.0
 
 
+def test_svm_smote_whose_support_vectors_are_all_noise_leaves_the_fold_as_it_is():
+    # A few rare rows inside the majority: imbalanced-learn raises "All
+    # support vectors are considered as noise"; ImbalancedPipeline passed it
+    # on raw, and every svm_smote trial failed.
+    from imbtune import ImbalancedPipeline
+    from imbtune.exceptions import FallbackWarning
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(64, 2))
+    y = np.r_[np.zeros(60, int), np.ones(4, int)]
+    with pytest.warns(FallbackWarning, match="svm_smote: in a training fold, every support "
+                                             "vector .* left as it is"):
+        ImbalancedPipeline("logreg", resampler="svm_smote", cv=3, random_state=0).fit(X, y)
+    # Where it has support vectors to work from, it still generates rows.
+    X, y, mask = _fold([100, 30])
+    sampler = RESAMPLERS["svm_smote"].build({"ratio": 1.0}, ResampleContext(y, 2, mask, 0))
+    assert np.bincount(sampler.fit_resample(X, y)[1]).tolist() == [100, 100]
+
+
+def test_svm_smote_names_values_too_large_for_its_svm():
+    rng = np.random.default_rng(0)
+    y = np.r_[np.zeros(80, int), np.ones(10, int)]
+    X = np.c_[(rng.normal(size=90) + y) * 1e160, rng.normal(size=90)]
+    sampler = RESAMPLERS["svm_smote"].build({"ratio": 1.0},
+                                            ResampleContext(y, 2, np.zeros(2, bool), 0))
+    with pytest.raises(ValueError, match=r"svm_smote's SVM failed on X: it holds values as "
+                                         r"large as 2.*e\+160.*Divide those columns"):
+        sampler.fit_resample(X, y)
+
+
 @pytest.mark.parametrize("name, cleaner", [("smote_enn", EditedNearestNeighbours),
                                            ("smote_tomek", TomekLinks)])
 def test_smote_then_clean_still_cleans_a_fold_with_nothing_to_generate(name, cleaner):
