@@ -210,19 +210,21 @@ def warn_mostly_numbers(frame):
         counts = column.value_counts(dropna=True)
         if len(counts) <= 20:  # a few codes and "unknown": a category column
             continue
-        numeric = pd.to_numeric(
-            pd.Series(counts.index.astype(str), index=counts.index), errors="coerce"
-        )
+        # Text, told from the most frequent values before all are parsed.
+        if pd.to_numeric(pd.Series(counts.index[:200].astype(str)),
+                         errors="coerce").isna().sum() > 5:
+            continue
+        numeric = pd.to_numeric(pd.Series(counts.index.astype(str)), errors="coerce")
         stray = counts[numeric.isna().to_numpy()]
-        share = 1.0 - stray.sum() / counts.sum()
-        if 0 < len(stray) <= 5 and share >= 0.9:
+        n_stray, n_rows = int(stray.sum()), int(counts.sum())
+        if 0 < len(stray) <= 5 and n_stray <= 0.1 * n_rows:
             shown = ", ".join(repr(v) for v in stray.index[:5])
             warnings.warn(
-                f"Column {name!r} of X is {share:.1%} numbers, but {stray.sum()} "
-                f"row(s) hold other values ({shown}), so it is read as a category "
-                f"column of {len(counts)} values, without their order. If it is a "
-                f"number, pass pd.to_numeric(X[{name!r}], errors='coerce') (those "
-                "values become missing, which imbtune handles).",
+                f"Column {name!r} of X holds numbers in all but {n_stray} of its "
+                f"{n_rows} rows ({shown}), so it is read as a category column of "
+                f"{len(counts)} values, without their order. If it is a number, "
+                f"pass pd.to_numeric(X[{name!r}], errors='coerce') (those values "
+                "become missing, which imbtune handles).",
                 UserWarning,
                 stacklevel=user_stacklevel(),
             )

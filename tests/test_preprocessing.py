@@ -344,7 +344,7 @@ def test_a_number_column_with_a_few_stray_values_is_named_at_fit():
     y = (pd.to_numeric(income, errors="coerce").fillna(0) > 65000).astype(int)
     X = pd.DataFrame({"income": income, "code": rng.choice(["1", "2", "3", "n/a"], n),
                       "grade": pd.Categorical(income.astype(str))})
-    match = (r"Column 'income' of X is 99.2% numbers, but 3 row\(s\) hold other values "
+    match = (r"Column 'income' of X holds numbers in all but 3 of its 400 rows "
              r"\('unknown'\).*pd.to_numeric\(X\['income'\], errors='coerce'\)")
     with pytest.warns(UserWarning, match=match) as record:
         ImbalancedPipeline("logreg", cv=3, random_state=0).fit(X, y)
