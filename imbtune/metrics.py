@@ -51,7 +51,7 @@ __all__ = [
 ]
 
 
-def macro_f1(y_true, y_pred):
+def macro_f1(y_true, y_pred, *, sample_weight=None):
     """Macro-averaged F1: the unweighted mean of every class's F1 score.
 
     Parameters
@@ -60,6 +60,8 @@ def macro_f1(y_true, y_pred):
         True labels.
     y_pred : array-like of shape (n_samples,)
         Predicted labels.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Row weights.
 
     Returns
     -------
@@ -72,10 +74,11 @@ def macro_f1(y_true, y_pred):
     >>> round(macro_f1([0, 0, 0, 1], [0, 0, 1, 1]), 3)
     0.733
     """
-    return float(f1_score(y_true, y_pred, average="macro", zero_division=0))
+    return float(f1_score(y_true, y_pred, average="macro", zero_division=0,
+                          sample_weight=sample_weight))
 
 
-def balanced_accuracy(y_true, y_pred):
+def balanced_accuracy(y_true, y_pred, *, sample_weight=None):
     """Balanced accuracy: the mean of the per-class recalls.
 
     Parameters
@@ -84,6 +87,8 @@ def balanced_accuracy(y_true, y_pred):
         True labels.
     y_pred : array-like of shape (n_samples,)
         Predicted labels.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Row weights.
 
     Returns
     -------
@@ -97,10 +102,10 @@ def balanced_accuracy(y_true, y_pred):
     >>> balanced_accuracy([0, 0, 0, 1], [0, 0, 1, 1])
     0.8333333333333333
     """
-    return float(balanced_accuracy_score(y_true, y_pred))
+    return float(balanced_accuracy_score(y_true, y_pred, sample_weight=sample_weight))
 
 
-def gmean(y_true, y_pred):
+def gmean(y_true, y_pred, *, sample_weight=None):
     """Geometric mean of the per-class recalls (G-mean).
 
     Parameters
@@ -109,6 +114,8 @@ def gmean(y_true, y_pred):
         True labels.
     y_pred : array-like of shape (n_samples,)
         Predicted labels.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Row weights.
 
     Returns
     -------
@@ -121,17 +128,20 @@ def gmean(y_true, y_pred):
     >>> round(gmean([0, 0, 0, 1], [0, 0, 1, 1]), 3)
     0.816
     """
-    recalls = recall_score(y_true, y_pred, average=None, zero_division=0)
+    recalls = recall_score(y_true, y_pred, average=None, zero_division=0,
+                           sample_weight=sample_weight)
     return float(np.prod(recalls) ** (1.0 / len(recalls)))
 
 
-def _average_precision(is_pos, score):
+def _average_precision(is_pos, score, sample_weight=None):
     """Average precision of a boolean target, as scikit-learn's
     ``average_precision_score`` computes it (tied scores form one threshold),
     without its input validation: the greedy ensemble calls it thousands of
-    times."""
+    times. Weighted rows: scikit-learn's own."""
     is_pos = np.asarray(is_pos, dtype=bool)
     score = np.asarray(score, dtype=float)
+    if sample_weight is not None:
+        return float(average_precision_score(is_pos, score, sample_weight=sample_weight))
     n_pos = np.count_nonzero(is_pos)
     if n_pos == 0 or not np.all(np.isfinite(score)):
         # scikit-learn's warning (no positives) or error (NaN/inf) is the answer
@@ -146,7 +156,7 @@ def _average_precision(is_pos, score):
     return float(np.sum(recall_gain * precision))
 
 
-def pr_auc(y_true, y_score, *, labels=None, pos_label=None):
+def pr_auc(y_true, y_score, *, labels=None, pos_label=None, sample_weight=None):
     """Area under the precision-recall curve (average precision).
 
     Parameters
@@ -162,6 +172,8 @@ def pr_auc(y_true, y_score, *, labels=None, pos_label=None):
     pos_label : int, str or None, default=None
         Positive class of a binary problem; default the greater label, as in
         scikit-learn.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Row weights.
 
     Returns
     -------
@@ -208,7 +220,7 @@ def pr_auc(y_true, y_score, *, labels=None, pos_label=None):
             )
         if pos_label is None:
             pos_label = np.unique(labels)[-1]  # the greater, in any order of labels
-        return _average_precision(y_true == pos_label, y_score)
+        return _average_precision(y_true == pos_label, y_score, sample_weight)
     if y_score.shape[1] != len(labels):
         raise ValueError(
             f"y_score has {y_score.shape[1]} columns but there are {len(labels)} "
@@ -217,7 +229,7 @@ def pr_auc(y_true, y_score, *, labels=None, pos_label=None):
     if len(labels) == 2:
         pos_label = np.unique(labels)[-1] if pos_label is None else pos_label
         column = int(np.flatnonzero(labels == pos_label)[0])
-        return _average_precision(y_true == pos_label, y_score[:, column])
+        return _average_precision(y_true == pos_label, y_score[:, column], sample_weight)
     if pos_label is not None:
         raise ValueError(
             f"pos_label={pos_label!r} names the positive class of two, but there "
@@ -225,7 +237,7 @@ def pr_auc(y_true, y_score, *, labels=None, pos_label=None):
             "out."
         )
     scores = [
-        _average_precision(y_true == label, y_score[:, k])
+        _average_precision(y_true == label, y_score[:, k], sample_weight)
         for k, label in enumerate(labels)
         if np.any(y_true == label)
     ]
@@ -806,21 +818,56 @@ def get_metric(scoring):
     )
 
 
-def _pr_auc_scorer(estimator, X, y_true):
+def _pr_auc_scorer(estimator, X, y_true, sample_weight=None):
     """``scoring=`` for pr_auc: the estimator's own ``classes_`` say which
     column is which class, so a fold that holds one class only (or lacks one
     of several) is scored right, not from the labels it happens to hold.
     A binary estimator's positive class is its ``pos_label_`` where it has
-    one (imbtune's, so the scorer agrees with their ``score``), else
+    one (imbtune's, so the scorer agrees with their ``score``), or that of
+    the imbtune estimator it wraps (see :func:`_wrapped_pos_label`), else
     ``classes_[1]`` as in scikit-learn."""
     proba = estimator.predict_proba(X)
     classes = np.asarray(estimator.classes_)
     if len(classes) == 2:
-        fitted = getattr(estimator, "best_estimator_", estimator)
-        pos = getattr(fitted, "pos_label_", classes[1])
+        pos = _wrapped_pos_label(estimator)
+        if pos is None or not np.any(classes == pos):
+            pos = classes[1]
         column = int(np.flatnonzero(classes == pos)[0])
-        return pr_auc(y_true, proba[:, column], pos_label=pos)
-    return pr_auc(y_true, proba, labels=classes)
+        return pr_auc(y_true, proba[:, column], pos_label=pos, sample_weight=sample_weight)
+    return pr_auc(y_true, proba, labels=classes, sample_weight=sample_weight)
+
+
+def _wrapped_pos_label(estimator, depth=0):
+    """The ``pos_label_`` of ``estimator``, or of the one estimator it wraps
+    (a search's best, a Pipeline's last step, TunedThresholdClassifierCV's
+    or FrozenEstimator's estimator, CalibratedClassifierCV's, the members of
+    a voting or stacking ensemble where they agree); None if none has one."""
+    if depth > 8:
+        return None
+    pos = getattr(estimator, "pos_label_", None)
+    if pos is not None:
+        return pos
+    inner = []
+    for name in ("best_estimator_", "estimator_", "_final_estimator", "estimator"):
+        try:
+            candidate = getattr(estimator, name, None)
+        except Exception:  # noqa: BLE001 - a property of an unfitted wrapper
+            candidate = None
+        if candidate is not None and candidate is not estimator and hasattr(candidate, "fit"):
+            inner.append(candidate)
+    calibrated = getattr(estimator, "calibrated_classifiers_", None)
+    if calibrated:
+        inner.append(calibrated[0].estimator)
+    for candidate in inner:
+        pos = _wrapped_pos_label(candidate, depth + 1)
+        if pos is not None:
+            return pos
+    members = getattr(estimator, "estimators_", None)
+    if isinstance(members, list) and members:
+        found = {_wrapped_pos_label(m, depth + 1) for m in members if hasattr(m, "fit")}
+        if len(found) == 1:
+            return found.pop()
+    return None
 
 
 def get_scorer(name):
@@ -834,11 +881,17 @@ def get_scorer(name):
     Returns
     -------
     scorer : callable
-        ``scorer(estimator, X, y)``, usable as ``scoring=`` anywhere in
-        scikit-learn. For ``"pr_auc"`` on two classes it scores the
-        estimator's ``pos_label_`` where it has one (imbtune's estimators:
-        the minority class unless ``pos_label`` says otherwise, so it agrees
-        with their ``score``), else ``classes_[1]`` as scikit-learn does.
+        ``scorer(estimator, X, y, sample_weight=None)``, usable as
+        ``scoring=`` anywhere in scikit-learn. For ``"pr_auc"`` on two
+        classes it scores the estimator's ``pos_label_`` where it has one
+        (imbtune's estimators: the minority class unless ``pos_label`` says
+        otherwise, so it agrees with their ``score``), or that of the
+        imbtune estimator it wraps (in a Pipeline,
+        ``TunedThresholdClassifierCV``, ``CalibratedClassifierCV``, a voting
+        ensemble), else ``classes_[1]`` as scikit-learn does. Give a plain
+        scikit-learn model whose rare class is label 0 or sorts first its
+        own scorer: ``make_scorer(average_precision_score,
+        response_method="predict_proba", pos_label=...)``.
 
     Examples
     --------

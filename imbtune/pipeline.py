@@ -587,7 +587,11 @@ class ImbalancedPipeline(_DecisionClassifier):
         Binary problems: probability of ``pos_label_`` from which it is
         predicted.
     pos_label_ : object
-        Binary problems: the positive class.
+        Binary problems: the positive class (the minority unless
+        ``pos_label`` says otherwise), the one ``threshold_`` and the scores
+        are about. scikit-learn's tools (``PrecisionRecallDisplay``,
+        ``calibration_curve``, ``TunedThresholdClassifierCV``) take
+        ``classes_[1]`` unless given ``pos_label=``: pass them this one.
     class_weights_ : ndarray
         Multiclass problems: weights ``w_c`` of the rule ``argmax(w_c p_c)``.
     oof_proba_ : ndarray of shape (n_samples * n_repeats, n_classes)

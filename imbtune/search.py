@@ -519,7 +519,15 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
     classes_ : ndarray
         Class labels.
     threshold_ : float
-        Binary problems: the best pipeline's decision threshold.
+        Binary problems: the best pipeline's decision threshold, on the
+        probability of ``pos_label_``.
+    pos_label_ : object
+        Binary problems: the positive class, the one the threshold, the
+        scores and ``pr_auc`` are about (the minority class unless
+        ``pos_label`` says otherwise). scikit-learn's tools take
+        ``classes_[1]`` instead: pass ``pos_label=search.pos_label_`` to
+        ``PrecisionRecallDisplay.from_estimator``, ``calibration_curve`` and
+        the like when the rare class is label 0 or sorts first.
     n_trials_ : int
         Number of trials run.
     n_repeats_ : int
@@ -916,6 +924,8 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         self.search_time_ = time.monotonic() - budget.start
         self.study_ = study
         self.classes_ = classes
+        if pos is not None:
+            self.pos_label_ = classes[pos]
         self.n_trials_ = sum(
             t.state != optuna.trial.TrialState.WAITING for t in study.trials
         )
@@ -1025,7 +1035,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
 
     _FITTED = ("best_index_", "best_score_", "best_params_", "best_estimator_",
                "ensemble_weights_", "classes_", "n_trials_", "refit_time_",
-               "search_time_", "n_repeats_", "study_", "cv_results_")
+               "search_time_", "n_repeats_", "study_", "cv_results_", "pos_label_")
 
     def _forget(self):
         """Drop what an earlier fit learned, so that a fit which fails or is

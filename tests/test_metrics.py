@@ -8,6 +8,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from imblearn.metrics import geometric_mean_score
+from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import (
     accuracy_score,
@@ -398,6 +399,56 @@ def test_get_scorer_pr_auc_agrees_with_imbtune_s_score_on_a_rare_label_0(breast_
     plain = LogisticRegression(max_iter=5000).fit(X, y)
     assert get_scorer("pr_auc")(plain, X, y) == pytest.approx(
         pr_auc(y, plain.predict_proba(X)[:, 1], pos_label=1))
+
+
+def test_get_scorer_pr_auc_finds_the_positive_class_inside_wrappers(breast_cancer):
+    # Wrapped in a Pipeline, a calibrator or an ensemble, the same model was
+    # scored on its common class (0.92 against 0.44 in cross-validation).
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.ensemble import VotingClassifier
+    from sklearn.frozen import FrozenEstimator
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from imbtune import ImbalancedPipeline
+
+    X, y = breast_cancer
+    y = 1 - y  # the rarer class is 0
+    member = ImbalancedPipeline("logreg", cv=3, random_state=0)
+    wrapped = [
+        make_pipeline(StandardScaler(), member).fit(X, y),
+        FrozenEstimator(clone(member).fit(X, y)),
+        CalibratedClassifierCV(clone(member), cv=3).fit(X, y),
+        VotingClassifier([("a", clone(member)), ("b", clone(member).set_params(
+            classifier="random_forest"))], voting="soft").fit(X, y),
+    ]
+    for model in wrapped:
+        expected = pr_auc(y, model.predict_proba(X)[:, 0], pos_label=0)
+        assert get_scorer("pr_auc")(model, X, y) == pytest.approx(expected), model
+
+
+def test_scorers_take_sample_weight(breast_cancer):
+    # permutation_importance(..., sample_weight=w) with an imbtune scorer
+    # raised TypeError from inside the metric.
+    from sklearn.inspection import permutation_importance
+
+    from imbtune import ImbalancedPipeline
+
+    X, y = breast_cancer
+    model = ImbalancedPipeline("logreg", cv=3, random_state=0).fit(X, y)
+    w = np.random.default_rng(0).uniform(0.1, 3.0, len(y))
+    pred, proba = model.predict(X), model.predict_proba(X)[:, model.pos_label_]
+    expected = {
+        "macro_f1": f1_score(y, pred, average="macro", sample_weight=w),
+        "balanced_accuracy": balanced_accuracy_score(y, pred, sample_weight=w),
+        "pr_auc": average_precision_score(y == model.pos_label_, proba, sample_weight=w),
+    }
+    for name, value in expected.items():
+        assert get_scorer(name)(model, X, y, sample_weight=w) == pytest.approx(value)
+        assert get_scorer(name)(model, X, y) != pytest.approx(value)  # weights count
+    imp = permutation_importance(model, X, y, scoring=get_scorer("pr_auc"),
+                                 sample_weight=w, n_repeats=2, random_state=0)
+    assert np.isfinite(imp.importances_mean).all()
 
 
 @settings(max_examples=200, deadline=None)

@@ -674,6 +674,7 @@ def test_a_scorer_sees_the_labels_of_y(quiet):
     f2 = make_scorer(fbeta_score, beta=2, pos_label="fraud")
     search = _search(scoring=f2).fit(X, labels)
     assert search.best_estimator_.pos_label_ == "fraud"
+    assert search.pos_label_ == "fraud"  # which class threshold_ is about
     # what the search reports is the scorer's own value on these labels
     assert search.score(X, labels) == pytest.approx(f2(search, X, labels))
     assert search.score(X, labels) == pytest.approx(
