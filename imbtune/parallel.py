@@ -100,6 +100,8 @@ def worker_seed(seed, worker):
     return int(np.random.SeedSequence([seed, worker]).generate_state(1)[0] >> 1)
 
 
+_REDRAW_SECONDS = 5.0  # the progress bar between trials' ends, at most once per
+
 _FORWARDED_WARNINGS = 20  # distinct warnings a worker sends back, at most
 
 
@@ -344,13 +346,19 @@ class _Progress:
                 bar_format="{l_bar}{bar}| {n:.0f}/{total_fmt} s{postfix}" if by_time else None,
             )
             self.by_time = by_time
+            self.drawn = time.monotonic()
 
     def update(self, study):
         new = _finished_since(study, self.logged, self.best, self.log)
         if self.bar is None:
             return
+        now = time.monotonic()
+        # Redrawn when a trial ends and, counting seconds, every few seconds
+        # between: polled every 0.5 s, it filled a log file with repeats.
+        if not new and now - self.drawn < _REDRAW_SECONDS:
+            return
         if self.by_time:
-            self.bar.n = min(self.bar.total, time.monotonic() - self.start)
+            self.bar.n = min(self.bar.total, now - self.start)
         else:
             self.bar.n = min(self.bar.total, len(self.logged))
         if new and self.best[0] is not None:
@@ -358,9 +366,12 @@ class _Progress:
                 f"best trial {self.best[0]}: {self.best[1]:.4f}", refresh=False
             )
         self.bar.refresh()
+        self.drawn = now
 
     def close(self):
         if self.bar is not None:
+            if self.by_time:  # the last seconds, which update may have skipped
+                self.bar.n = min(self.bar.total, time.monotonic() - self.start)
             self.bar.close()
 
 
@@ -626,7 +637,8 @@ def _warn_lost(study, lost, failed, restarts):
     warnings.warn(
         f"Worker processes of the search stopped early ({lost[0]}). "
         f"The trials they were running ({', '.join(map(str, failed)) or 'none'}) are "
-        f"marked failed; {went_on}the {finished} finished trials are kept. If a "
+        f"marked failed; {went_on}every finished trial is kept ({finished} in "
+        "all). If a "
         "worker ran out of memory, use fewer n_jobs.",
         TrialFailedWarning,
         stacklevel=4,

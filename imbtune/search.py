@@ -949,7 +949,15 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
                     X, problem, classes, space, study, best_trial, top, calibrations,
                     budget,
                 )
-            except Exception as error:
+            except BaseException as error:
+                if not isinstance(error, Exception):
+                    # Ctrl-C during the refit: the search reads as not fitted,
+                    # as after one during the trials (study_ and cv_results_
+                    # keep every trial), not as fitted without a model.
+                    for name in ("best_index_", "best_score_", "best_params_",
+                                 "ensemble_weights_", "pos_label_"):
+                        self.__dict__.pop(name, None)
+                    raise
                 raise SearchFailedError(
                     f"The search ended, but building best_estimator_ from trial "
                     f"{best_trial.number} ({self.best_params_}) failed: "

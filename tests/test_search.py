@@ -536,6 +536,25 @@ def test_an_interrupted_search_keeps_its_finished_trials(breast_cancer, quiet):
         search.predict(X)
 
 
+def test_a_search_interrupted_in_its_refit_reads_as_not_fitted(breast_cancer, quiet):
+    # It kept best_index_ and best_params_: it read as fitted, predict was
+    # "no attribute", and threshold_ spoke of refit=False.
+    X, y = breast_cancer
+    _InterruptedAt.fits = 0
+    spec = ClassifierSpec("interrupted", _InterruptedAt(max_iter=200), space={})
+    search = ImbalancedSearchCV(n_trials=2, cv=3, n_repeats=1, classifiers=[spec],
+                                resamplers=["none"], warm_start=False, random_state=0)
+    search._final_model = "refit"  # one fit on all rows: the 7th, after 2 trials x 3 folds
+    with pytest.raises(KeyboardInterrupt):
+        search.fit(X, y)
+    assert list(search.cv_results_["state"]) == ["COMPLETE", "COMPLETE"]
+    assert len(search.study_.trials) == 2
+    for name in ("best_index_", "best_params_", "best_estimator_"):
+        assert not hasattr(search, name)
+    with pytest.raises(NotFittedError):
+        search.predict(X)
+
+
 def test_timeout_is_honoured(thyroid_mixed, quiet):
     X, y = thyroid_mixed
     start = time.monotonic()
