@@ -127,6 +127,38 @@ def trial_params(trial):
     return params
 
 
+class _Interrupted(Exception):
+    """A trial in a thread stopped by Ctrl-C (see _stop_threads_on_interrupt):
+    recorded as failed, as the trial running in the main thread is."""
+
+
+@contextlib.contextmanager
+def _stop_threads_on_interrupt(budget, threaded):
+    """While trials run in threads, make Ctrl-C stop them too. The
+    KeyboardInterrupt reaches the main thread only, where Optuna waits for
+    the running trials to end; they would run to their end (10 s and more).
+    The handler first moves the budget's deadline to now, so that each
+    running trial stops at its next check (between folds, or between a
+    booster's rounds), then interrupts as before."""
+    import signal
+
+    previous = signal.getsignal(signal.SIGINT) if threaded else None
+    if (not callable(previous)
+            or threading.current_thread() is not threading.main_thread()):
+        yield  # one thread, or a handler that is not Python's (ignored, say)
+        return
+
+    def on_interrupt(signum, frame):
+        budget.interrupted = True
+        previous(signum, frame)
+
+    signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _stop_when_expired(budget):
     def callback(study, trial):
         if budget.expired():
@@ -239,6 +271,9 @@ class _Budget:
         # trial's fold fits again where it did not.
         self.fold_rows = 1.0 if bag else sum(len(train) for train, _ in folds) / n_rows
         self.reserve = 0.0
+        # Set by Ctrl-C while trials run in threads: every running trial
+        # stops at its next deadline check (see _stop_threads_on_interrupt).
+        self.interrupted = False
 
     def refit_estimate(self, fit_time):
         """Expected seconds to refit a trial whose fold fits took
@@ -264,6 +299,8 @@ class _Budget:
         return self.start + self.timeout - time.monotonic()
 
     def deadline(self):
+        if self.interrupted:
+            return -np.inf
         if self.timeout is None:
             return None
         return self.start + self.timeout - self.reserve
@@ -904,17 +941,18 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
                 for params in portfolio:
                     study.enqueue_trial(params, skip_if_exists=True)
                 try:
-                    study.optimize(
-                        self._objective(problem, space, calibrations, budget, top),
-                        n_trials=self.n_trials,
-                        # Optuna's timeout only stops launching trials; the budget
-                        # also stops the running ones and leaves time for the refit.
-                        timeout=self.timeout,
-                        n_jobs=n_parallel,  # threads: only as the fallback
-                        catch=(Exception,),
-                        callbacks=[_stop_when_expired(budget)],
-                        show_progress_bar=bar,
-                    )
+                    with _stop_threads_on_interrupt(budget, n_parallel > 1):
+                        study.optimize(
+                            self._objective(problem, space, calibrations, budget, top),
+                            n_trials=self.n_trials,
+                            # Optuna's timeout only stops launching trials; the budget
+                            # also stops the running ones and leaves time for the refit.
+                            timeout=self.timeout,
+                            n_jobs=n_parallel,  # threads: only as the fallback
+                            catch=(Exception,),
+                            callbacks=[_stop_when_expired(budget)],
+                            show_progress_bar=bar,
+                        )
                 except BaseException:
                     # Ctrl-C (Optuna marked the running trial failed), or an
                     # error outside the trials (a custom sampler's, say): the
@@ -1286,6 +1324,10 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
                         keep_models=top.keep_models > 0,
                     )
             except DeadlineExceeded:
+                if budget.interrupted:  # Ctrl-C, with trials in threads
+                    message = "KeyboardInterrupt: the search was interrupted in this trial"
+                    trial.set_user_attr("error", message)
+                    raise _Interrupted(message) from None
                 add_note("stopped: time budget reached")
                 raise optuna.TrialPruned() from None
             except optuna.TrialPruned:

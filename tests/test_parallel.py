@@ -510,3 +510,34 @@ def test_the_progress_bar_is_redrawn_when_something_changed(n_trials, capsys):
     progress.update(study)
     assert len(draws) == 2
     progress.close()
+
+
+def test_ctrl_c_stops_trials_running_in_threads(breast_cancer, quiet):
+    # In threads (the fallback), Ctrl-C reached the main thread alone, where
+    # Optuna waited for the running trials to end: 10 s and more, and they
+    # were left RUNNING after a second Ctrl-C. Now they stop at their next
+    # check (here between folds) and are recorded as failed.
+    from sklearn.ensemble import GradientBoostingClassifier
+
+    X, y = breast_cancer
+    # about 0.8 s a fold fit, 10 folds a trial
+    slow = ClassifierSpec("slow_boosting", GradientBoostingClassifier(n_estimators=400))
+    search = ImbalancedSearchCV(n_trials=None, timeout=9, n_jobs=2, classifiers=[slow],
+                                resamplers=["none"], cv=10, n_repeats=1, random_state=0,
+                                warm_start=False)
+    timer = threading.Timer(4.0, os.kill, (os.getpid(), signal.SIGINT))
+    with pytest.warns(FallbackWarning, match="threads"):
+        timer.start()
+        start = time.monotonic()
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                search.fit(X, y)
+        finally:
+            timer.cancel()
+    assert time.monotonic() - start < 7.5  # not the running trials' end, nor the 9 s
+    states = search.cv_results_["state"]
+    assert "RUNNING" not in set(states)
+    failed = search.cv_results_[states == "FAIL"]
+    assert len(failed) >= 1
+    assert failed["error"].str.contains("the search was interrupted").all()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
