@@ -224,7 +224,9 @@ def warn_mostly_numbers(frame):
                 f"{n_rows} rows ({shown}), so it is read as a category column of "
                 f"{len(counts)} values, without their order. If it is a number, "
                 f"pass pd.to_numeric(X[{name!r}], errors='coerce') (those values "
-                "become missing, which imbtune handles).",
+                "become missing, which imbtune handles); if it is a code (a ZIP "
+                f"or diagnosis code), X[{name!r}].astype('category') says so and "
+                "silences this.",
                 UserWarning,
                 stacklevel=user_stacklevel(),
             )

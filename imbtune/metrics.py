@@ -838,17 +838,18 @@ def _pr_auc_scorer(estimator, X, y_true, sample_weight=None):
 
 
 def _wrapped_pos_label(estimator, depth=0):
-    """The ``pos_label_`` of ``estimator``, or of the one estimator it wraps
-    (a search's best, a Pipeline's last step, TunedThresholdClassifierCV's
-    or FrozenEstimator's estimator, CalibratedClassifierCV's, the members of
-    a voting or stacking ensemble where they agree); None if none has one."""
+    """The ``pos_label_`` of ``estimator``, or of the one fitted estimator it
+    wraps (a search's best, a Pipeline's last step, TunedThresholdClassifierCV's,
+    CalibratedClassifierCV's or FrozenEstimator's estimator, the members of a
+    voting or stacking ensemble where they agree), as a label of
+    ``estimator``'s own classes; None if none has one."""
     if depth > 8:
         return None
     pos = getattr(estimator, "pos_label_", None)
     if pos is not None:
         return pos
-    inner = []
-    for name in ("best_estimator_", "estimator_", "_final_estimator", "estimator"):
+    inner = []  # fitted ones first: a template given to a wrapper may be stale
+    for name in ("best_estimator_", "estimator_", "_final_estimator"):
         try:
             candidate = getattr(estimator, name, None)
         except Exception:  # noqa: BLE001 - a property of an unfitted wrapper
@@ -858,15 +859,42 @@ def _wrapped_pos_label(estimator, depth=0):
     calibrated = getattr(estimator, "calibrated_classifiers_", None)
     if calibrated:
         inner.append(calibrated[0].estimator)
+    template = getattr(estimator, "estimator", None)  # FrozenEstimator's is fitted
+    if template is not None and template is not estimator and hasattr(template, "fit"):
+        inner.append(template)
     for candidate in inner:
-        pos = _wrapped_pos_label(candidate, depth + 1)
+        pos = _as_outer_label(_wrapped_pos_label(candidate, depth + 1), candidate, estimator)
         if pos is not None:
             return pos
     members = getattr(estimator, "estimators_", None)
     if isinstance(members, list) and members:
-        found = {_wrapped_pos_label(m, depth + 1) for m in members if hasattr(m, "fit")}
+        found = {
+            _as_outer_label(_wrapped_pos_label(m, depth + 1), m, estimator)
+            for m in members if hasattr(m, "fit")
+        }
         if len(found) == 1:
             return found.pop()
+    return None
+
+
+def _as_outer_label(pos, inner, outer):
+    """``pos``, a class of ``inner``, as a class of ``outer`` that wraps it.
+    Voting, stacking and one-vs-rest wrappers fit their members on labels
+    encoded ``0..n-1``: member class ``k`` is the wrapper's ``classes_[k]``.
+    None where the two sets of classes cannot be matched."""
+    if pos is None:
+        return None
+    inner_classes = getattr(inner, "classes_", None)
+    outer_classes = getattr(outer, "classes_", None)
+    if inner_classes is None or outer_classes is None:
+        return pos
+    inner_classes, outer_classes = np.asarray(inner_classes), np.asarray(outer_classes)
+    if len(inner_classes) != len(outer_classes):
+        return None
+    if np.array_equal(inner_classes, outer_classes):
+        return pos
+    if np.array_equal(inner_classes, np.arange(len(outer_classes))):
+        return outer_classes[int(pos)]
     return None
 
 

@@ -771,8 +771,8 @@ def _warn_unseen(encoder, frame):
     ]
     warnings.warn(
         f"X holds categories not seen in fit, in column{'s' if len(parts) > 1 else ''} "
-        f"{'; '.join(parts)}. The models read them as unknown (NaN). Map them to "
-        "known categories, or refit on data that has them.",
+        f"{'; '.join(parts)}. The models learned nothing of them and read them "
+        "as unknown. Map them to known categories, or refit on data that has them.",
         FallbackWarning,
         stacklevel=user_stacklevel(),
     )

@@ -73,7 +73,9 @@ def _text_number(key):
         value = float(key)
     except ValueError:
         return None
-    return _number_key(value) if np.isfinite(value) else None
+    # Past 2**53 a float no longer tells integers apart (identifiers, say):
+    # such text matches only as written.
+    return _number_key(value) if np.isfinite(value) and abs(value) < 2**53 else None
 
 
 def _value_key(value):
@@ -188,6 +190,13 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         self.medians_ = {}
         self.indicator_columns_ = []
         self._unused_positions = {}
+        if isinstance(self.categorical, str) or not (
+            self.categorical is None or hasattr(self.categorical, "__iter__")
+        ):
+            raise TypeError(
+                f"categorical must be a list of column names, not {self.categorical!r}; "
+                f"for one column, pass [{self.categorical!r}]."
+            )
         forced = set() if self.categorical is None else set(self.categorical)
         unknown = [name for name in forced if name not in set(self._columns)]
         if unknown:

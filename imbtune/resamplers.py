@@ -273,11 +273,13 @@ def _class_neighbors(name, k, ctx, targets, key="k_neighbors"):
             )
         per_class[label] = min(k, rows - 1)
     if any(value < k for value in per_class.values()):
-        # One message per (resampler, k) whatever the fold, so it is warned once.
+        # One message per resampler whatever the fold and k (a search tries
+        # many), so it is warned once.
         ctx.notes.add(
-            f"{name}: {key}={k} was lowered, for each class it over-samples that "
-            f"has {k} rows or fewer in a training fold, to that class's rows - 1; "
-            f"set {key} lower to silence this."
+            f"{name}: {key} was lowered, for each class it over-samples that has "
+            f"no more rows than {key} in a training fold, to that class's rows "
+            "- 1 (as far as that class's rows allow, larger values still apply "
+            "to larger classes)."
         )
     return per_class
 

@@ -143,9 +143,9 @@ def _stop_threads_on_interrupt(budget, threaded):
     import signal
 
     previous = signal.getsignal(signal.SIGINT) if threaded else None
-    if (not callable(previous)
+    if (previous is not signal.default_int_handler
             or threading.current_thread() is not threading.main_thread()):
-        yield  # one thread, or a handler that is not Python's (ignored, say)
+        yield  # one thread, or a handler of the user's own, left as it is
         return
 
     def on_interrupt(signum, frame):

@@ -425,6 +425,17 @@ def test_get_scorer_pr_auc_finds_the_positive_class_inside_wrappers(breast_cance
     for model in wrapped:
         expected = pr_auc(y, model.predict_proba(X)[:, 0], pos_label=0)
         assert get_scorer("pr_auc")(model, X, y) == pytest.approx(expected), model
+    # Voting and stacking fit their members on labels encoded 0..n-1: a
+    # member's pos_label_ 0 is the ensemble's classes_[0] (3 here, the rare
+    # class), not the label 0, which the scorer took for no class at all.
+    from sklearn.ensemble import StackingClassifier
+
+    labels = np.where(y == 0, 3, 7)
+    members = [("a", clone(member)), ("b", clone(member).set_params(classifier="extra_trees"))]
+    for model in (VotingClassifier(members, voting="soft").fit(X, labels),
+                  StackingClassifier(members, cv=3).fit(X, labels)):
+        expected = pr_auc(labels, model.predict_proba(X)[:, 0], pos_label=3)
+        assert get_scorer("pr_auc")(model, X, labels) == pytest.approx(expected), model
 
 
 def test_scorers_take_sample_weight(breast_cancer):

@@ -541,3 +541,40 @@ def test_ctrl_c_stops_trials_running_in_threads(breast_cancer, quiet):
     assert len(failed) >= 1
     assert failed["error"].str.contains("the search was interrupted").all()
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
+
+
+class _RecordsSigint(LogisticRegression):
+    """Records, in the trial's thread, the SIGINT handler in force."""
+
+    seen = []
+
+    def fit(self, X, y, sample_weight=None):
+        type(self).seen.append(signal.getsignal(signal.SIGINT))
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+def test_a_user_s_own_sigint_handler_is_left_alone(breast_cancer, quiet):
+    # The handler that stops threaded trials on Ctrl-C replaces Python's
+    # default only: one of the user's own (which may not raise) stays.
+    X, y = breast_cancer
+    spec = ClassifierSpec("records", _RecordsSigint(max_iter=300), space={})
+    search = ImbalancedSearchCV(n_trials=2, timeout=8, n_jobs=2, classifiers=[spec],
+                                resamplers=["none"], cv=3, n_repeats=1, random_state=0)
+
+    def own(signum, frame):
+        pass
+
+    previous = signal.signal(signal.SIGINT, own)
+    try:
+        _RecordsSigint.seen = []
+        with pytest.warns(FallbackWarning, match="threads"):
+            search.fit(X, y)
+        assert _RecordsSigint.seen and all(h is own for h in _RecordsSigint.seen)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        _RecordsSigint.seen = []
+        with pytest.warns(FallbackWarning, match="threads"):
+            search.fit(X, y)
+        assert all(h is not signal.default_int_handler for h in _RecordsSigint.seen)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert (search.cv_results_["state"] == "COMPLETE").all()

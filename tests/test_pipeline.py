@@ -102,7 +102,7 @@ def test_unseen_categories_are_read_as_missing_with_a_warning(final_model):
         assert len(record) == 1  # once for the ensemble, not once per member
         message = str(record[0].message)
         assert "columns 'city' (5 rows: 'd', 'e', 'f', ...); 'plan' (1 row: 'z')" in message
-        assert "The models read them as unknown (NaN)" in message
+        assert "The models learned nothing of them and read them as unknown" in message
         assert record[0].filename == __file__  # the user's line, not imbtune's
         assert proba.shape == (6, 2) and seen.shape == (20, 2)
         with pytest.warns(FallbackWarning) as record:
@@ -259,7 +259,7 @@ def test_user_estimator_and_sampler_objects():
 
 def test_k_neighbors_clamp_warns_once():
     X, y = small_imbalanced(n=200, minority=8)
-    with pytest.warns(FallbackWarning, match="k_neighbors=9 was lowered") as record:
+    with pytest.warns(FallbackWarning, match="smote: k_neighbors was lowered") as record:
         ImbalancedPipeline("logreg", resampler="smote",
                            resampler_params={"k_neighbors": 9}, random_state=0).fit(X, y)
     assert len([w for w in record if "k_neighbors" in str(w.message)]) == 1

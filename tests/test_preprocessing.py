@@ -117,6 +117,12 @@ def test_float_categories_keep_their_fraction_and_category_order():
     )
     assert list(encoder._unseen(pd.DataFrame({"c": ["1", "2.50", "4", "x"]}))) == ["c"]
     assert encoder._unseen(pd.DataFrame({"c": ["1", "2.50"]})) == {}
+    # identifiers past 2**53 match only as written (a float merges them)
+    ids = TabularEncoder().fit(pd.DataFrame({"c": ["12345678901234567", "7"]}))
+    assert np.isnan(ids.transform(pd.DataFrame({"c": ["12345678901234568"]}))[0, 0])
+    with pytest.raises(TypeError, match=r"categorical must be a list of column names, not "
+                                        r"'c'; for one column, pass \['c'\]"):
+        TabularEncoder(categorical="c").fit(pd.DataFrame({"c": ["a", "b"]}))
     # text categories that are numbers match numbers written another way too
     text = TabularEncoder().fit(pd.DataFrame({"c": ["1.0", "2.50", "b"]}))
     np.testing.assert_array_equal(
@@ -345,7 +351,8 @@ def test_a_number_column_with_a_few_stray_values_is_named_at_fit():
     X = pd.DataFrame({"income": income, "code": rng.choice(["1", "2", "3", "n/a"], n),
                       "grade": pd.Categorical(income.astype(str))})
     match = (r"Column 'income' of X holds numbers in all but 3 of its 400 rows "
-             r"\('unknown'\).*pd.to_numeric\(X\['income'\], errors='coerce'\)")
+             r"\('unknown'\).*pd.to_numeric\(X\['income'\], errors='coerce'\).*"
+             r"if it is a code .*X\['income'\].astype\('category'\)")
     with pytest.warns(UserWarning, match=match) as record:
         ImbalancedPipeline("logreg", cv=3, random_state=0).fit(X, y)
     # A few codes with "n/a", and a column the user made a category, are left alone.
