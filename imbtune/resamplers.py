@@ -605,8 +605,8 @@ class _SvmSmote:
                 self.notes.add(
                     "svm_smote: in a training fold, every support vector of a class "
                     "it over-samples had only other classes' rows as neighbours (all "
-                    "'noise' to SVM-SMOTE), so it generated none there; that fold was "
-                    "left as it is. Use smote or borderline_smote on such data."
+                    "'noise' to SVM-SMOTE), so it generated no rows for that class "
+                    "there. Use smote or borderline_smote on such data."
                 )
                 return X, y
             if "not finite" in str(exc):

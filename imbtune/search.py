@@ -127,6 +127,9 @@ def trial_params(trial):
     return params
 
 
+_INTERRUPTED = "KeyboardInterrupt: the search was interrupted in this trial"
+
+
 class _Interrupted(Exception):
     """A trial in a thread stopped by Ctrl-C (see _stop_threads_on_interrupt):
     recorded as failed, as the trial running in the main thread is."""
@@ -1315,6 +1318,9 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
                     raise optuna.TrialPruned()
 
             if budget.expired():
+                if budget.interrupted:  # Ctrl-C, with trials in threads
+                    trial.set_user_attr("error", _INTERRUPTED)
+                    raise _Interrupted(_INTERRUPTED)
                 add_note("stopped: time budget reached")
                 raise optuna.TrialPruned()
             try:
@@ -1329,17 +1335,14 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
                     )
             except DeadlineExceeded:
                 if budget.interrupted:  # Ctrl-C, with trials in threads
-                    message = "KeyboardInterrupt: the search was interrupted in this trial"
-                    trial.set_user_attr("error", message)
-                    raise _Interrupted(message) from None
+                    trial.set_user_attr("error", _INTERRUPTED)
+                    raise _Interrupted(_INTERRUPTED) from None
                 add_note("stopped: time budget reached")
                 raise optuna.TrialPruned() from None
             except optuna.TrialPruned:
                 raise
             except KeyboardInterrupt:
-                trial.set_user_attr(
-                    "error", "KeyboardInterrupt: the search was interrupted in this trial"
-                )
+                trial.set_user_attr("error", _INTERRUPTED)
                 raise
             except Exception as exc:
                 trial.set_user_attr("error", f"{type(exc).__name__}: {exc}")

@@ -340,7 +340,7 @@ def test_svm_smote_whose_support_vectors_are_all_noise_leaves_the_fold_as_it_is(
     X = rng.normal(size=(64, 2))
     y = np.r_[np.zeros(60, int), np.ones(4, int)]
     with pytest.warns(FallbackWarning, match="svm_smote: in a training fold, every support "
-                                             "vector .* left as it is"):
+                                             "vector .* generated no rows for that class"):
         ImbalancedPipeline("logreg", resampler="svm_smote", cv=3, random_state=0).fit(X, y)
     # Where it has support vectors to work from, it still generates rows.
     X, y, mask = _fold([100, 30])
