@@ -232,6 +232,17 @@ def warn_mostly_numbers(frame):
             )
 
 
+def overflow_error(what, X, kind, name):
+    """The error for ``what`` (a scaler, an SVM) overflowing on ``X``: values
+    whose squares do not fit in float64, and what to do about it."""
+    largest = float(np.nanmax(np.abs(np.asarray(X, dtype=float))))
+    return ValueError(
+        f"{what} overflowed: it holds values as large as {largest:.3g}, whose "
+        "squares do not fit in float64. Divide those columns by a constant (their "
+        f"maximum, say) before fitting, or use another {kind} than {name!r}."
+    )
+
+
 def label_repr(label):
     """A class label as a user wrote it (``1``, not ``np.int64(1)``)."""
     return repr(label.item() if isinstance(label, np.generic) else label)

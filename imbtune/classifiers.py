@@ -32,7 +32,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import get_tags
 
-from ._validation import user_stacklevel
+from ._validation import overflow_error, user_stacklevel
 from .preprocessing import _OneHotColumns
 
 __all__ = [
@@ -163,12 +163,8 @@ class _CheckedScaler(StandardScaler):
         super().fit(X, y, sample_weight=sample_weight)
         stats = [s for s in (self.mean_, self.scale_, self.var_) if s is not None]
         if not all(np.isfinite(s).all() for s in stats):
-            largest = float(np.max(np.abs(np.asarray(X, dtype=float))))
-            raise ValueError(
-                f"Standardising X for logistic regression overflowed: it holds values "
-                f"as large as {largest:.3g}, whose squares do not fit in float64. "
-                "Divide those columns by a constant (their maximum, say) before "
-                "fitting, or use another classifier than 'logreg'."
+            raise overflow_error(
+                "Standardising X for logistic regression", X, "classifier", "logreg"
             )
         return self
 

@@ -52,7 +52,7 @@ from scipy import sparse
 from sklearn.base import clone
 from sklearn.preprocessing import OneHotEncoder
 
-from ._validation import label_repr
+from ._validation import label_repr, overflow_error
 from .exceptions import InsufficientMinorityError
 from .preprocessing import _OneHotColumns
 
@@ -258,10 +258,9 @@ class ResamplerSpec:
         return f"ResamplerSpec({self.name!r})"
 
 
-def _class_neighbors(name, k, ctx, targets, key="k_neighbors"):
-    """``k`` for each class being over-sampled, lowered to that class's rows
-    less one where it has ``k`` rows or fewer."""
-    per_class = {}
+def _check_two_rows(name, ctx, targets):
+    """Refuse a fold where a class to over-sample has one row: a
+    nearest-neighbour sampler has no neighbour to draw towards."""
     for label in targets:
         rows = int(ctx.counts[label])
         if rows < 2:
@@ -271,7 +270,13 @@ def _class_neighbors(name, k, ctx, targets, key="k_neighbors"):
                 f"class {shown} has {rows} row(s) in this training fold. Use "
                 "random_over, fewer folds, or more rows of that class."
             )
-        per_class[label] = min(k, rows - 1)
+
+
+def _class_neighbors(name, k, ctx, targets, key="k_neighbors"):
+    """``k`` for each class being over-sampled, lowered to that class's rows
+    less one where it has ``k`` rows or fewer."""
+    _check_two_rows(name, ctx, targets)
+    per_class = {label: min(k, int(ctx.counts[label]) - 1) for label in targets}
     if any(value < k for value in per_class.values()):
         # One message per resampler whatever the fold and k (a search tries
         # many), so it is warned once.
@@ -288,14 +293,7 @@ def _clamp_k(name, k, ctx, targets, key="k_neighbors"):
     limit = max_neighbors(ctx.counts, targets)
     if limit is None or k <= limit:
         return k
-    smallest = min(targets, key=lambda label: ctx.counts[label])
-    if limit < 1:
-        label = smallest if ctx.labels is None else label_repr(ctx.labels[smallest])
-        raise InsufficientMinorityError(
-            f"{name} needs at least 2 rows of every class it over-samples, but "
-            f"class {label} has {ctx.counts[smallest]} row(s) in this training "
-            "fold. Use random_over, fewer folds, or more rows of that class."
-        )
+    _check_two_rows(name, ctx, targets)
     # One message per (resampler, k) whatever the fold, so it is warned once.
     ctx.notes.add(
         f"{name}: {key}={k} was lowered, for every class it over-samples, to "
@@ -341,41 +339,52 @@ class _PerClass:
         return np.concatenate(parts_X), np.concatenate(parts_y)
 
 
-class _Adasyn:
-    """ADASYN that adds no rows, rather than failing, when its request is so
-    small that every minority row's share rounds to zero (a ratio close to
-    the fold's own class balance), or when no minority row has a neighbour
-    of another class (it generates rows near that border, and there is
-    none)."""
+class _KeepsFoldIfNothingToGenerate:
+    """An over-sampler that leaves the fold as it is, with a note, where
+    imbalanced-learn raises because it finds nothing to generate from, rather
+    than failing the trial. ``fallbacks``: ``(words of the error, note)``
+    pairs; an error that holds none of them is raised as it is."""
 
-    def __init__(self, sampler, notes):
+    def __init__(self, sampler, notes, fallbacks):
         self.sampler = sampler
         self.notes = notes
+        self.fallbacks = fallbacks
 
     def fit_resample(self, X, y):
         try:
             return self.sampler.fit_resample(X, y)
-        except ValueError as exc:
-            if "No samples will be generated" not in str(exc):
-                raise
-            self.notes.add(
-                "adasyn: the requested ratio asked for so few rows that each "
-                "minority row's share rounded to none; that fold was left as it "
-                "is. Raise the ratio to generate rows."
-            )
-            return X, y
-        except RuntimeError as exc:
-            if "Not any neigbours belong to the majority class" not in str(exc) and (
-                "Not any neighbours belong to the majority class" not in str(exc)
-            ):
-                raise
-            self.notes.add(
-                "adasyn: no minority row of a training fold had a neighbour of "
-                "another class (the classes lie apart there), and ADASYN generates "
-                "rows near that border; that fold was left as it is. Use smote to "
-                "over-sample such data."
-            )
-            return X, y
+        except (ValueError, RuntimeError) as exc:
+            for words, note in self.fallbacks:
+                if any(w in str(exc) for w in words):
+                    self.notes.add(note)
+                    return X, y
+            raise
+
+
+# ADASYN: a request so small that every minority row's share rounds to zero
+# (a ratio close to the fold's own class balance), or no minority row with a
+# neighbour of another class (it generates rows near that border).
+_ADASYN_FALLBACKS = (
+    (("No samples will be generated",),
+     "adasyn: the requested ratio asked for so few rows that each minority row's "
+     "share rounded to none; that fold was left as it is. Raise the ratio to "
+     "generate rows."),
+    (("Not any neigbours belong to the majority class",
+      "Not any neighbours belong to the majority class"),
+     "adasyn: no minority row of a training fold had a neighbour of another class "
+     "(the classes lie apart there), and ADASYN generates rows near that border; "
+     "that fold was left as it is. Use smote to over-sample such data."),
+)
+# SVM-SMOTE: every support vector of a class has only other classes' rows
+# among its neighbours (a few rare rows inside the majority, or duplicated
+# rows with other labels).
+_SVM_SMOTE_FALLBACKS = (
+    (("considered as noise",),
+     "svm_smote: in a training fold, every support vector of a class it "
+     "over-samples had only other classes' rows as neighbours (all 'noise' to "
+     "SVM-SMOTE), so it generated no rows for that class there. Use smote or "
+     "borderline_smote on such data."),
+)
 
 
 class _OnOneHotView:
@@ -575,49 +584,30 @@ def _smote(targets, params, ctx):
 def _svm_smote(targets, params, ctx):
     from sklearn.svm import SVC
 
-    return _SvmSmote(SVMSMOTE(
+    return _NamesOverflow(_KeepsFoldIfNothingToGenerate(SVMSMOTE(
         sampling_strategy=targets,
         k_neighbors=params["k_neighbors"],
         m_neighbors=params["m_neighbors"],
         # A bounded SVM keeps SVM-SMOTE affordable on tens of thousands of rows.
         svm_estimator=SVC(gamma="scale", max_iter=5000, random_state=ctx.random_state),
         random_state=ctx.random_state,
-    ), ctx.notes)
+    ), ctx.notes, _SVM_SMOTE_FALLBACKS))
 
 
-class _SvmSmote:
-    """SVM-SMOTE that adds no rows, rather than failing, where every support
-    vector of a class it over-samples has only other classes' rows among its
-    neighbours (imbalanced-learn's "All support vectors are considered as
-    noise": a few rare rows inside the majority, or duplicated rows with
-    other labels), as ADASYN does where it has nothing to generate; and that
-    names values too large for its SVM as the cause of its failure."""
+class _NamesOverflow:
+    """SVM-SMOTE whose SVM fails on values too large for it (scikit-learn's
+    "not finite"), with that cause and the fix."""
 
-    def __init__(self, sampler, notes):
+    def __init__(self, sampler):
         self.sampler = sampler
-        self.notes = notes
 
     def fit_resample(self, X, y):
         try:
             return self.sampler.fit_resample(X, y)
         except ValueError as exc:
-            if "considered as noise" in str(exc):
-                self.notes.add(
-                    "svm_smote: in a training fold, every support vector of a class "
-                    "it over-samples had only other classes' rows as neighbours (all "
-                    "'noise' to SVM-SMOTE), so it generated no rows for that class "
-                    "there. Use smote or borderline_smote on such data."
-                )
-                return X, y
-            if "not finite" in str(exc):
-                largest = float(np.nanmax(np.abs(np.asarray(X, dtype=float))))
-                raise ValueError(
-                    f"svm_smote's SVM failed on X: it holds values as large as "
-                    f"{largest:.3g}, whose squares overflow float64. Divide those "
-                    "columns by a constant (their maximum, say) before fitting, or "
-                    "use another resampler than 'svm_smote'."
-                ) from exc
-            raise
+            if "not finite" not in str(exc):
+                raise
+            raise overflow_error("svm_smote's SVM", X, "resampler", "svm_smote") from exc
 
 
 _RATIO = FloatDistribution(0.1, 1.0)
@@ -683,13 +673,14 @@ RESAMPLERS = {
         _Builtin(
             "adasyn",
             {"ratio": _RATIO, "n_neighbors": _K},
-            lambda t, p, ctx: _Adasyn(
+            lambda t, p, ctx: _KeepsFoldIfNothingToGenerate(
                 ADASYN(
                     sampling_strategy=t,
                     n_neighbors=p["n_neighbors"],
                     random_state=ctx.random_state,
                 ),
                 ctx.notes,
+                _ADASYN_FALLBACKS,
             ),
             kind="over",
             defaults={"n_neighbors": 5},

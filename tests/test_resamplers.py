@@ -354,7 +354,7 @@ def test_svm_smote_names_values_too_large_for_its_svm():
     X = np.c_[(rng.normal(size=90) + y) * 1e160, rng.normal(size=90)]
     sampler = RESAMPLERS["svm_smote"].build({"ratio": 1.0},
                                             ResampleContext(y, 2, np.zeros(2, bool), 0))
-    with pytest.raises(ValueError, match=r"svm_smote's SVM failed on X: it holds values as "
+    with pytest.raises(ValueError, match=r"svm_smote's SVM overflowed: it holds values as "
                                          r"large as 2.*e\+160.*Divide those columns"):
         sampler.fit_resample(X, y)
 
