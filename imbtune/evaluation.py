@@ -227,12 +227,12 @@ def fit_final_model(config, X_encoded, y, categorical_mask, n_classes, random_st
         deadline=deadline,
     )
     # A slow resampling may have spent the budget: no model fit after it
-    # (a forest cannot be stopped part-way).
+    # (a user's model cannot be stopped part-way).
     ctx.check_deadline()
     if config.classifier_spec.float32_only():
         _check_float32_range(X_encoded, config.classifier_spec.name)
     model, fit_params = config.classifier_spec.build(config.classifier_params, ctx)
-    model.fit(X_encoded, y, **fit_params)
+    model = config.classifier_spec.fit_model(model, X_encoded, y, fit_params, ctx)
     ctx.check_deadline()
     return config.classifier_spec.after_fit(model)
 

@@ -380,10 +380,11 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
     timeout : float or None, default=None
         Seconds for the whole ``fit``. The search stops early enough to leave
         the refit the time the best trials' fits suggest it needs; a running
-        trial is stopped at that point (boosters check between rounds, other
-        models between folds), so ``fit`` returns within a few seconds of
-        ``timeout``: past it by at most one forest's or other model's fit of
-        a fold (2-5 s for a random forest on 20,000 rows). With ``n_jobs``
+        trial is stopped at that point (boosters check between rounds,
+        forests between steps of about a second, other models between folds),
+        so ``fit`` returns within a few seconds of ``timeout``: past it by at
+        most one resampling or one fold fit of a model that cannot be stopped
+        part-way (logistic regression, a classifier of your own). With ``n_jobs``
         above 1 the refit runs on ``n_jobs`` threads, which on a machine
         whose other cores are busy can take longer than the estimate.
     cv : int, splitter, iterable or None, default=5

@@ -118,6 +118,54 @@ def test_boosters_stop_at_the_deadline(name):
     assert time.monotonic() - start < 5
 
 
+@pytest.mark.parametrize("name", ["random_forest", "extra_trees"])
+def test_forests_stop_at_the_deadline(name):
+    # A forest was fitted whole: timeout=20 was overrun by 5 s on 22,500
+    # rows. Now it grows in steps with a deadline check between them.
+    X, y, mask = _data(n=500)
+    spec = CLASSIFIERS[name]
+    ctx = FitContext(y, 2, mask, deadline=lambda: time.monotonic() - 1)
+    model, fit_params = spec.build({"n_estimators": 200}, ctx)
+    with pytest.raises(DeadlineExceeded):
+        spec.fit_model(model, X, y, fit_params, ctx)
+    assert len(model.estimators_) < 200
+
+
+@pytest.mark.parametrize("name", ["random_forest", "extra_trees"])
+def test_a_forest_grown_in_steps_has_the_trees_of_one_fit(name, monkeypatch):
+    import imbtune.classifiers as classifiers
+
+    X, y, mask = _data(n=400, nan=False)
+    spec = CLASSIFIERS[name]
+    params = {"n_estimators": 30, "max_depth": 6, "max_features": 0.7}
+
+    def fitted(deadline):
+        ctx = FitContext(y, 2, mask, cost_weight=0.5, random_state=3, deadline=deadline)
+        model, fit_params = spec.build(params, ctx)
+        sizes = []
+        fit = model.fit
+        model.fit = lambda *a, **k: (sizes.append(model.n_estimators), fit(*a, **k))[1]
+        model = spec.fit_model(model, X, y, fit_params, ctx)
+        del model.fit
+        return model, sizes
+
+    whole, whole_sizes = fitted(None)
+    # A deadline always a millisecond away, and steps of one tree
+    monkeypatch.setattr(classifiers, "_FOREST_STEP_SECONDS", 1e-9)
+    stepped, stepped_sizes = fitted(lambda: time.monotonic() + 1e-3)
+    assert whole_sizes == [30]
+    assert stepped_sizes == list(range(10, 31))
+    assert stepped.get_params() == whole.get_params()  # warm_start off again
+    assert [t.random_state for t in stepped.estimators_] == [
+        t.random_state for t in whole.estimators_
+    ]
+    np.testing.assert_array_equal(stepped.predict_proba(X), whole.predict_proba(X))
+    # Far from its deadline, the rest of the forest is fitted in one step
+    monkeypatch.undo()
+    _, far_sizes = fitted(time.monotonic() + 1000)
+    assert far_sizes == [10, 30]
+
+
 def test_lightgbm_categorical_settings_follow_the_leaf_size():
     X, y, mask = _data()
     spec = CLASSIFIERS["lightgbm"]

@@ -358,8 +358,8 @@ def test_round_checkpoints_only_for_boosters_with_n_estimators():
 
 
 def test_no_model_is_fitted_after_a_resampling_that_spent_the_budget():
-    # A forest cannot be stopped part-way: fitted after a slow resampling, it
-    # overran timeout=8 by 50 s.
+    # A model that cannot be stopped part-way (a forest, then), fitted after
+    # a slow resampling, overran timeout=8 by 50 s.
     import time
 
     from imbtune.classifiers import DeadlineExceeded
