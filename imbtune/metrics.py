@@ -37,6 +37,7 @@ from sklearn.metrics import (
     recall_score,
 )
 from sklearn.metrics import get_scorer as _sk_get_scorer
+from sklearn.metrics._scorer import _BaseScorer  # for set_score_request (see _PRAUCScorer)
 
 __all__ = [
     "METRICS",
@@ -818,23 +819,35 @@ def get_metric(scoring):
     )
 
 
-def _pr_auc_scorer(estimator, X, y_true, sample_weight=None):
+class _PRAUCScorer(_BaseScorer):
     """``scoring=`` for pr_auc: the estimator's own ``classes_`` say which
     column is which class, so a fold that holds one class only (or lacks one
     of several) is scored right, not from the labels it happens to hold.
     A binary estimator's positive class is its ``pos_label_`` where it has
     one (imbtune's, so the scorer agrees with their ``score``), or that of
     the imbtune estimator it wraps (see :func:`_wrapped_pos_label`), else
-    ``classes_[1]`` as in scikit-learn."""
-    proba = estimator.predict_proba(X)
-    classes = np.asarray(estimator.classes_)
-    if len(classes) == 2:
-        pos = _wrapped_pos_label(estimator)
-        if pos is None or not np.any(classes == pos):
-            pos = classes[1]
-        column = int(np.flatnonzero(classes == pos)[0])
-        return pr_auc(y_true, proba[:, column], pos_label=pos, sample_weight=sample_weight)
-    return pr_auc(y_true, proba, labels=classes, sample_weight=sample_weight)
+    ``classes_[1]`` as in scikit-learn.
+
+    A scikit-learn scorer (it reads the estimator, which ``make_scorer``'s
+    score functions cannot), so that ``set_score_request(sample_weight=True)``
+    routes weights to it under metadata routing."""
+
+    def __init__(self):
+        super().__init__(pr_auc, 1, {}, response_method="predict_proba")
+
+    def _score(self, method_caller, estimator, X, y_true, **kwargs):
+        proba = estimator.predict_proba(X)
+        classes = np.asarray(estimator.classes_)
+        if len(classes) == 2:
+            pos = _wrapped_pos_label(estimator)
+            if pos is None or not np.any(classes == pos):
+                pos = classes[1]
+            column = int(np.flatnonzero(classes == pos)[0])
+            return pr_auc(y_true, proba[:, column], pos_label=pos, **kwargs)
+        return pr_auc(y_true, proba, labels=classes, **kwargs)
+
+    def __repr__(self):
+        return "get_scorer('pr_auc')"
 
 
 def _wrapped_pos_label(estimator, depth=0):
@@ -909,8 +922,10 @@ def get_scorer(name):
     Returns
     -------
     scorer : callable
-        ``scorer(estimator, X, y, sample_weight=None)``, usable as
-        ``scoring=`` anywhere in scikit-learn. For ``"pr_auc"`` on two
+        A scikit-learn scorer, ``scorer(estimator, X, y, sample_weight=None)``,
+        usable as ``scoring=`` anywhere in scikit-learn; each call returns a
+        new one, so that its ``set_score_request(sample_weight=True)`` (under
+        metadata routing) applies to it alone. For ``"pr_auc"`` on two
         classes it scores the estimator's ``pos_label_`` where it has one
         (imbtune's estimators: the minority class unless ``pos_label`` says
         otherwise, so it agrees with their ``score``), or that of the
@@ -935,7 +950,7 @@ def get_scorer(name):
     True
     """
     if name == "pr_auc":
-        return _pr_auc_scorer
+        return _PRAUCScorer()
     functions = {
         "macro_f1": macro_f1,
         "balanced_accuracy": balanced_accuracy,

@@ -462,6 +462,34 @@ def test_scorers_take_sample_weight(breast_cancer):
     assert np.isfinite(imp.importances_mean).all()
 
 
+@pytest.mark.parametrize("name", ["pr_auc", "macro_f1", "balanced_accuracy", "gmean"])
+def test_scorers_take_sample_weight_through_metadata_routing(breast_cancer, name):
+    # get_scorer("pr_auc") was a plain function: it had no set_score_request,
+    # so cross_validate(params={"sample_weight": w}) under routing refused it.
+    import sklearn
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_validate
+
+    X, y = breast_cancer
+    X, y = X.to_numpy(), np.asarray(y)
+    w = np.random.default_rng(0).uniform(0.1, 3.0, len(y))
+    splits = list(StratifiedKFold(3, shuffle=True, random_state=0).split(X, y))
+    with sklearn.config_context(enable_metadata_routing=True):
+        scorer = get_scorer(name).set_score_request(sample_weight=True)
+        model = LogisticRegression(max_iter=5000).set_fit_request(sample_weight=False)
+        result = cross_validate(model, X, y, cv=splits, scoring=scorer,
+                                params={"sample_weight": w}, return_estimator=True)
+        # a new scorer each call: the request stays with the one it was made on
+        assert get_scorer(name)._get_metadata_request().score.requests.get(
+            "sample_weight") is None
+    expected = [get_scorer(name)(fitted, X[test], y[test], sample_weight=w[test])
+                for fitted, (_, test) in zip(result["estimator"], splits)]
+    unweighted = [get_scorer(name)(fitted, X[test], y[test])
+                  for fitted, (_, test) in zip(result["estimator"], splits)]
+    np.testing.assert_allclose(result["test_score"], expected)
+    assert not np.allclose(result["test_score"], unweighted)
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     labels=st.lists(st.booleans(), min_size=2, max_size=60),
