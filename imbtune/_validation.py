@@ -199,6 +199,38 @@ def as_frame(X, *, estimator_name: str) -> pd.DataFrame:
     return out
 
 
+def warn_columns(frame):
+    """The warnings about ``X``'s columns that a fit gives before its first
+    trial: :func:`warn_empty_columns`, then :func:`warn_mostly_numbers`."""
+    warn_empty_columns(frame)
+    warn_mostly_numbers(frame)
+
+
+def warn_empty_columns(frame):
+    """Warn about columns missing in every row (a failed join or a field
+    never filled in): they tell the model nothing, and imbtune would fill
+    them in without a word where a model needs numbers."""
+    if not len(frame):
+        return
+    empty = [name for name, missing in frame.isna().all(axis=0).items() if missing]
+    if not empty:
+        return
+    shown = ", ".join(repr(name) for name in empty[:10])
+    if len(empty) > 10:
+        shown += f" and {len(empty) - 10} more"
+    many = len(empty) > 1
+    warnings.warn(
+        f"{len(empty)} column{'s' if many else ''} of X {'are' if many else 'is'} "
+        f"missing in every one of its {len(frame)} rows: {shown}. "
+        f"{'They tell' if many else 'It tells'} the model nothing. If "
+        f"{'they' if many else 'it'} should hold values, check how X was loaded "
+        "or joined; otherwise drop such columns (X.dropna(axis=1, how='all') "
+        "for a DataFrame).",
+        UserWarning,
+        stacklevel=user_stacklevel(),
+    )
+
+
 def warn_mostly_numbers(frame):
     """Warn about text columns that are numbers but for a few stray values
     ("unknown", "n/a", "<5"): they are read as categories, whose codes have

@@ -24,7 +24,7 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.utils.validation import validate_data
 
-from ._validation import check_no_fit_params, warn_mostly_numbers
+from ._validation import check_no_fit_params, warn_columns
 from .classifiers import warn_tiny_ranges
 from .evaluation import out_of_fold
 from .metrics import get_metric
@@ -233,7 +233,7 @@ oof_proba_, cv_scores_, n_features_in_, feature_names_in_
         for config in configs:
             check_resampler_on(config.resampler_spec, problem.X)
         warn_tiny_ranges(problem.X, [config.classifier_spec for config in configs])
-        warn_mostly_numbers(problem.X)
+        warn_columns(problem.X)
         bags = [
             [] if resolve_final_model(m.final_model, len(problem.y)) == "folds" else None
             for m in members

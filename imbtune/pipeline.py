@@ -30,7 +30,7 @@ from ._validation import (
     label_repr,
     resolve_pos_label,
     user_stacklevel,
-    warn_mostly_numbers,
+    warn_columns,
 )
 from .classifiers import warn_tiny_ranges
 from .decision import CALIBRATIONS
@@ -712,7 +712,7 @@ class ImbalancedPipeline(_DecisionClassifier):
         problem, classes = self._problem(X, y, n_threads_for(self.n_jobs), groups)
         check_resampler_on(config.resampler_spec, problem.X)
         warn_tiny_ranges(problem.X, [config.classifier_spec])
-        warn_mostly_numbers(problem.X)
+        warn_columns(problem.X)
         folds = resolve_final_model(self.final_model, len(problem.y)) == "folds"
         models = [] if folds else None
         oof = out_of_fold(problem, config, notes=problem.notes, models=models)

@@ -26,7 +26,7 @@ from ._validation import (
     check_no_fit_params,
     check_target,
     resolve_pos_label,
-    warn_mostly_numbers,
+    warn_columns,
 )
 from .classifiers import CLASSIFIERS, DeadlineExceeded, warn_tiny_ranges
 from .decision import CALIBRATIONS
@@ -878,7 +878,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         )
         space.warn()
         warn_tiny_ranges(frame, space.classifiers.values())
-        warn_mostly_numbers(frame)
+        warn_columns(frame)
 
         # Below 4,000 rows the final models are the fold models (final_model
         # "auto"); the search then holds those of its best few trials, so that

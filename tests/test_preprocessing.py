@@ -1,5 +1,7 @@
 """imbtune.preprocessing.TabularEncoder on mixed tables."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -393,3 +395,30 @@ def test_category_keys_of_a_category_column_with_missing_values():
     # the last category's key (its code, -1, would index from the end).
     keys = _category_keys(pd.Series(pd.Categorical(["a", None, "b"])))
     assert list(keys) == ["a", _value_key(np.nan), "b"]
+
+
+def test_columns_missing_in_every_row_are_named_at_fit():
+    # A column that a failed join left empty was filled in and fitted on
+    # without a word.
+    from imbtune import ImbalancedPipeline
+
+    rng = np.random.RandomState(0)
+    n = 200
+    y = (rng.rand(n) < 0.2).astype(int)
+    X = pd.DataFrame({"amount": rng.normal(size=n) + y, "merchant_risk": np.nan,
+                      "city": pd.Series([None] * n, dtype=object),
+                      "kind": rng.choice(["a", "b"], n)})
+    match = (r"2 columns of X are missing in every one of its 200 rows: "
+             r"'merchant_risk', 'city'\. They tell the model nothing\. If they should "
+             r"hold values, check how X was loaded or joined")
+    with pytest.warns(UserWarning, match=match):
+        model = ImbalancedPipeline("logreg", cv=3, random_state=0).fit(X, y)
+    assert model.predict(X).shape == (n,)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ImbalancedPipeline("logreg", cv=3, random_state=0).fit(
+            X.dropna(axis=1, how="all"), y)
+    with pytest.warns(UserWarning, match=r"1 column of X is missing in every one of "
+                                         r"its 200 rows: 'x1'\. It tells"):
+        ImbalancedPipeline("logreg", cv=3, random_state=0).fit(
+            X[["amount", "merchant_risk"]].to_numpy(), y)
