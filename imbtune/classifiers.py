@@ -311,11 +311,16 @@ class ClassifierSpec:
     def fit_model(self, model, X, y, fit_params, ctx):
         """Fit the model :meth:`build` made; returns it.
 
-        The default is ``model.fit(X, y, **fit_params)``. A spec whose model
-        can be grown in steps overrides it to call ``ctx.check_deadline()``
-        between them, so that a search's ``timeout`` stops it part-way (the
-        built-in forests do; boosters check from a callback instead).
+        The default is ``model.fit(X, y, **fit_params)``, except that a
+        scikit-learn ``RandomForestClassifier`` or ``ExtraTreesClassifier``
+        under a deadline grows in steps, as the built-in forests do. A spec
+        whose model can be grown in steps overrides it to call
+        ``ctx.check_deadline()`` between them, so that a search's ``timeout``
+        stops it part-way (boosters check from a callback instead).
         """
+        final = model.steps[-1][1] if isinstance(model, Pipeline) else model
+        if type(final) in _sklearn_forests() and not final.warm_start:
+            return _fit_forest(model, X, y, fit_params, ctx)
         model.fit(X, y, **fit_params)
         return model
 
@@ -643,6 +648,49 @@ _FOREST_STEP_SECONDS = 1.0
 when the deadline is near."""
 
 
+def _sklearn_forests():
+    from sklearn.ensemble import ExtraTreesClassifier, RandomForestClassifier
+
+    return (RandomForestClassifier, ExtraTreesClassifier)
+
+
+def _fit_forest(model, X, y, fit_params, ctx):
+    """Fit a scikit-learn forest (or a Pipeline ending in one); under a
+    deadline, in steps.
+
+    Under a deadline the forest grows in steps (``warm_start``) with a
+    deadline check between them, so that a timeout stops it within about
+    ``_FOREST_STEP_SECONDS`` instead of after the whole forest (which overran
+    timeout=20 by 5 s on 22,500 rows): ``_FOREST_FIRST_TREES`` trees first,
+    to time one, then the rest at once when the deadline is far, else steps
+    of about ``_FOREST_STEP_SECONDS``. The trees are those of one fit:
+    scikit-learn draws the seeds of the trees it adds after those it already
+    has, as if they had been fitted at once.
+    """
+    forest = model.steps[-1][1] if isinstance(model, Pipeline) else model
+    total = forest.n_estimators
+    if ctx.deadline is None or total <= _FOREST_FIRST_TREES:
+        model.fit(X, y, **fit_params)
+        return model
+    forest.set_params(warm_start=True, n_estimators=_FOREST_FIRST_TREES)
+    start = time.monotonic()
+    model.fit(X, y, **fit_params)
+    seconds_per_tree = (time.monotonic() - start) / _FOREST_FIRST_TREES
+    fitted = _FOREST_FIRST_TREES
+    while fitted < total:
+        ctx.check_deadline()
+        rest = seconds_per_tree * (total - fitted)
+        if rest < _FOREST_STEP_SECONDS or 2 * rest < ctx.seconds_left():
+            step = total - fitted  # the rest at once: short, or well in time
+        else:
+            step = max(1, int(_FOREST_STEP_SECONDS / max(seconds_per_tree, 1e-9)))
+        fitted = min(total, fitted + step)
+        forest.set_params(n_estimators=fitted)
+        model.fit(X, y, **fit_params)
+    forest.set_params(warm_start=False)
+    return model
+
+
 class _Forest(ClassifierSpec):
     # More trees do not make a forest overfit, they only cost time, and a
     # trial fits one forest per fold. Up to 200 trees (was 500), and 150 in
@@ -681,31 +729,7 @@ class _Forest(ClassifierSpec):
         return model, {}
 
     def fit_model(self, model, X, y, fit_params, ctx):
-        # Under a deadline the forest grows in steps (warm_start) with a
-        # deadline check between them, so that a timeout stops it within about
-        # _FOREST_STEP_SECONDS instead of after the whole forest (which overran
-        # timeout=20 by 5 s on 22,500 rows). The trees are those of one fit:
-        # scikit-learn draws the seeds of the trees it adds after those it
-        # already has, as if they had been fitted at once.
-        total = model.n_estimators
-        if ctx.deadline is None or total <= _FOREST_FIRST_TREES:
-            return super().fit_model(model, X, y, fit_params, ctx)
-        model.set_params(warm_start=True, n_estimators=_FOREST_FIRST_TREES)
-        start = time.monotonic()
-        model.fit(X, y, **fit_params)
-        seconds_per_tree = (time.monotonic() - start) / _FOREST_FIRST_TREES
-        fitted = _FOREST_FIRST_TREES
-        while fitted < total:
-            ctx.check_deadline()
-            rest = seconds_per_tree * (total - fitted)
-            if rest < _FOREST_STEP_SECONDS or 2 * rest < ctx.seconds_left():
-                step = total - fitted  # the rest at once: short, or well in time
-            else:
-                step = max(1, int(_FOREST_STEP_SECONDS / max(seconds_per_tree, 1e-9)))
-            fitted = min(total, fitted + step)
-            model.set_params(n_estimators=fitted)
-            model.fit(X, y, **fit_params)
-        return model.set_params(warm_start=False)
+        return _fit_forest(model, X, y, fit_params, ctx)
 
 
 def _random_forest(**kwargs):

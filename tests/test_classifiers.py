@@ -118,16 +118,20 @@ def test_boosters_stop_at_the_deadline(name):
     assert time.monotonic() - start < 5
 
 
-@pytest.mark.parametrize("name", ["random_forest", "extra_trees"])
+@pytest.mark.parametrize("name", ["random_forest", "extra_trees", "user"])
 def test_forests_stop_at_the_deadline(name):
     # A forest was fitted whole: timeout=20 was overrun by 5 s on 22,500
-    # rows. Now it grows in steps with a deadline check between them.
+    # rows. Now it grows in steps with a deadline check between them, a
+    # user's scikit-learn forest too.
     X, y, mask = _data(n=500)
-    spec = CLASSIFIERS[name]
+    spec = (ClassifierSpec("rf", RandomForestClassifier()) if name == "user"
+            else CLASSIFIERS[name])
     ctx = FitContext(y, 2, mask, deadline=lambda: time.monotonic() - 1)
     model, fit_params = spec.build({"n_estimators": 200}, ctx)
     with pytest.raises(DeadlineExceeded):
         spec.fit_model(model, X, y, fit_params, ctx)
+    if name == "user":  # one-hot encoded first (column 3 holds codes)
+        model = model.steps[-1][1]
     assert len(model.estimators_) < 200
 
 
@@ -164,6 +168,27 @@ def test_a_forest_grown_in_steps_has_the_trees_of_one_fit(name, monkeypatch):
     monkeypatch.undo()
     _, far_sizes = fitted(time.monotonic() + 1000)
     assert far_sizes == [10, 30]
+
+
+def test_a_user_s_forest_behind_one_hot_grown_in_steps_has_the_trees_of_one_fit(
+        monkeypatch):
+    import imbtune.classifiers as classifiers
+
+    X, y, mask = _data(n=400, nan=False)
+    spec = ClassifierSpec("rf", RandomForestClassifier(n_estimators=25, max_depth=5))
+
+    def fitted(deadline):
+        ctx = FitContext(y, 2, mask, cost_weight=1.0, random_state=4, deadline=deadline)
+        model, fit_params = spec.build({}, ctx)
+        return spec.fit_model(model, X, y, fit_params, ctx)
+
+    whole = fitted(None)
+    monkeypatch.setattr(classifiers, "_FOREST_STEP_SECONDS", 1e-9)
+    stepped = fitted(lambda: time.monotonic() + 1e-3)
+    forest = stepped.steps[-1][1]  # behind the one-hot encoding of column 3
+    assert forest.get_params() == whole.steps[-1][1].get_params()
+    assert len(forest.estimators_) == 25
+    np.testing.assert_array_equal(stepped.predict_proba(X), whole.predict_proba(X))
 
 
 def test_lightgbm_categorical_settings_follow_the_leaf_size():
