@@ -669,7 +669,8 @@ def _fit_forest(model, X, y, fit_params, ctx):
     """
     forest = model.steps[-1][1] if isinstance(model, Pipeline) else model
     total = forest.n_estimators
-    if ctx.deadline is None or total <= _FOREST_FIRST_TREES:
+    # A search without a timeout gives a deadline that says None.
+    if ctx.seconds_left() is None or total <= _FOREST_FIRST_TREES:
         model.fit(X, y, **fit_params)
         return model
     forest.set_params(warm_start=True, n_estimators=_FOREST_FIRST_TREES)
@@ -680,7 +681,8 @@ def _fit_forest(model, X, y, fit_params, ctx):
     while fitted < total:
         ctx.check_deadline()
         rest = seconds_per_tree * (total - fitted)
-        if rest < _FOREST_STEP_SECONDS or 2 * rest < ctx.seconds_left():
+        left = ctx.seconds_left()
+        if rest < _FOREST_STEP_SECONDS or left is None or 2 * rest < left:
             step = total - fitted  # the rest at once: short, or well in time
         else:
             step = max(1, int(_FOREST_STEP_SECONDS / max(seconds_per_tree, 1e-9)))

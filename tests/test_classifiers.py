@@ -154,6 +154,9 @@ def test_a_forest_grown_in_steps_has_the_trees_of_one_fit(name, monkeypatch):
         return model, sizes
 
     whole, whole_sizes = fitted(None)
+    # A search without a timeout hands a deadline that says None: one fit
+    # (it raised TypeError, and the trial failed)
+    assert fitted(lambda: None)[1] == [30]
     # A deadline always a millisecond away, and steps of one tree
     monkeypatch.setattr(classifiers, "_FOREST_STEP_SECONDS", 1e-9)
     stepped, stepped_sizes = fitted(lambda: time.monotonic() + 1e-3)

@@ -568,6 +568,25 @@ def test_timeout_is_honoured(thyroid_mixed, quiet):
     assert (search.cv_results_["state"] == "COMPLETE").sum() >= 1
 
 
+def test_forest_trials_score_the_same_with_and_without_a_timeout(
+        breast_cancer, quiet, monkeypatch):
+    # Under a timeout the forests grow in steps; the trees, hence the scores,
+    # are those of one fit. Without one, a forest trial failed (TypeError
+    # from the deadline that says None) while the step fitting was new,
+    # where the rest of a forest took over the step time (a second: here
+    # made shorter to reach that case on a small table).
+    import imbtune.classifiers
+
+    monkeypatch.setattr(imbtune.classifiers, "_FOREST_STEP_SECONDS", 1e-9)
+    X, y = breast_cancer
+    kwargs = dict(n_trials=4, cv=3, random_state=0, classifiers=["random_forest", "extra_trees"])
+    plain = ImbalancedSearchCV(**kwargs).fit(X, y).cv_results_
+    timed = ImbalancedSearchCV(**kwargs, timeout=600).fit(X, y).cv_results_
+    assert (plain["state"] == "COMPLETE").all() and (timed["state"] == "COMPLETE").all()
+    assert set(plain["classifier"]) == {"random_forest", "extra_trees"}
+    np.testing.assert_array_equal(plain["mean_test_score"], timed["mean_test_score"])
+
+
 def test_ensemble_of_trials_when_it_scores_higher(thyroid_mixed, quiet):
     X, y = thyroid_mixed
     X_train, X_test, y_train, y_test = train_test_split_stratified(X, y, random_state=1)
