@@ -1288,6 +1288,11 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
             def add_note(text):  # a trial's notes add up: "a; b"
                 notes.append(text)
                 trial.set_user_attr("note", "; ".join(notes))
+                return trial.user_attrs["note"]
+
+            # A pruned trial's note is also TrialPruned's message, which
+            # Optuna logs with verbose=2 ("Trial 3 pruned. <note>"), as the
+            # parent of worker processes does (parallel.py).
 
             drawn = getattr(trial.study.sampler, "redirected_", {}).get(trial.number)
             if drawn is not None:
@@ -1303,11 +1308,10 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
                 if limit is not None:
                     projected = (time.monotonic() - started) * n_folds / (step + 1)
                     if projected > limit:
-                        add_note(
+                        raise optuna.TrialPruned(add_note(
                             f"stopped after fold {step + 1}: on course for "
                             f"{projected:.1f} s, over max_trial_time ({limit:.1f} s)"
-                        )
-                        raise optuna.TrialPruned()
+                        ))
                 if trial.should_prune():
                     note = f"pruned after fold {step + 1}"
                     if isinstance(trial.study.pruner, RepetitionPruner):
@@ -1315,15 +1319,13 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
                             " (end of the first repetition: below the median of "
                             "earlier trials there)"
                         )
-                    add_note(note)
-                    raise optuna.TrialPruned()
+                    raise optuna.TrialPruned(add_note(note))
 
             if budget.expired():
                 if budget.interrupted:  # Ctrl-C, with trials in threads
                     trial.set_user_attr("error", _INTERRUPTED)
                     raise _Interrupted(_INTERRUPTED)
-                add_note("stopped: time budget reached")
-                raise optuna.TrialPruned()
+                raise optuna.TrialPruned(add_note("stopped: time budget reached"))
             try:
                 # One thread per trial (n_jobs trials run at once). OpenMP's
                 # thread count is a per-thread setting, so it is limited here,
@@ -1338,8 +1340,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
                 if budget.interrupted:  # Ctrl-C, with trials in threads
                     trial.set_user_attr("error", _INTERRUPTED)
                     raise _Interrupted(_INTERRUPTED) from None
-                add_note("stopped: time budget reached")
-                raise optuna.TrialPruned() from None
+                raise optuna.TrialPruned(add_note("stopped: time budget reached")) from None
             except optuna.TrialPruned:
                 raise
             except KeyboardInterrupt:

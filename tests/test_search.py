@@ -790,6 +790,28 @@ def test_parallel_search_shows_progress(breast_cancer, capsys, n_trials, monkeyp
     assert not any("study created" in line for line in lines)
 
 
+def test_a_pruned_trial_is_logged_with_its_reason_on_one_thread(breast_cancer):
+    # verbose=2 logged "Trial 1 pruned." without the reason on one thread
+    # (Optuna's words), where worker processes' trials carried it.
+    class PruneAfterFirst(optuna.pruners.BasePruner):
+        def prune(self, study, trial):
+            return trial.number >= 1
+
+    X, y = breast_cancer
+    lines = []
+    handler = logging.Handler()
+    handler.emit = lambda record: lines.append(record.getMessage())
+    logger = logging.getLogger("optuna")
+    logger.addHandler(handler)
+    try:
+        search = ImbalancedSearchCV(n_trials=2, pruner=PruneAfterFirst(), verbose=2,
+                                    **FAST).fit(X, y)
+    finally:
+        logger.removeHandler(handler)
+    assert list(search.cv_results_["state"]) == ["COMPLETE", "PRUNED"]
+    assert "Trial 1 pruned. pruned after fold 1" in lines
+
+
 def test_median_pruner_stops_weak_trials(breast_cancer, quiet):
     X, y = breast_cancer
     search = ImbalancedSearchCV(
