@@ -319,7 +319,9 @@ class ClassifierSpec:
         stops it part-way (boosters check from a callback instead).
         """
         final = model.steps[-1][1] if isinstance(model, Pipeline) else model
-        if type(final) in _sklearn_forests() and not final.warm_start:
+        # (Not with an OOB score, which each step would compute and warn about.)
+        if (type(final) in _sklearn_forests() and not final.warm_start
+                and not final.oob_score):
             return _fit_forest(model, X, y, fit_params, ctx)
         model.fit(X, y, **fit_params)
         return model

@@ -1285,14 +1285,14 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
             # A note set before the trial ran (a retry's) is kept.
             notes = [trial.user_attrs["note"]] if "note" in trial.user_attrs else []
 
-            def add_note(text):  # a trial's notes add up: "a; b"
+            def add_note(text):
+                # A trial's notes add up ("a; b"). All of them are returned:
+                # a pruned trial's are TrialPruned's message, which Optuna
+                # logs with verbose=2 ("Trial 3 pruned. <notes>"), as the
+                # parent of worker processes does (parallel.py).
                 notes.append(text)
                 trial.set_user_attr("note", "; ".join(notes))
                 return trial.user_attrs["note"]
-
-            # A pruned trial's note is also TrialPruned's message, which
-            # Optuna logs with verbose=2 ("Trial 3 pruned. <note>"), as the
-            # parent of worker processes does (parallel.py).
 
             drawn = getattr(trial.study.sampler, "redirected_", {}).get(trial.number)
             if drawn is not None:

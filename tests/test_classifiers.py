@@ -2,6 +2,7 @@
 
 import threading
 import time
+import warnings
 
 import numpy as np
 import pytest
@@ -192,6 +193,15 @@ def test_a_user_s_forest_behind_one_hot_grown_in_steps_has_the_trees_of_one_fit(
     assert forest.get_params() == whole.steps[-1][1].get_params()
     assert len(forest.estimators_) == 25
     np.testing.assert_array_equal(stepped.predict_proba(X), whole.predict_proba(X))
+    # A forest with an OOB score is fitted whole: each step would compute it
+    # (and warn about rows that no tree left out yet).
+    oob = ClassifierSpec("rf", RandomForestClassifier(n_estimators=25, oob_score=True))
+    ctx = FitContext(y, 2, np.zeros(4, bool), deadline=lambda: time.monotonic() + 1e-3)
+    model, fit_params = oob.build({}, ctx)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = oob.fit_model(model, X, y, fit_params, ctx)
+    assert len(model.estimators_) == 25 and not model.warm_start
 
 
 def test_lightgbm_categorical_settings_follow_the_leaf_size():
