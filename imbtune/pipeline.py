@@ -14,6 +14,7 @@ from sklearn.model_selection import (
     RepeatedStratifiedKFold,
     StratifiedGroupKFold,
     StratifiedKFold,
+    TimeSeriesSplit,
 )
 from sklearn.utils import check_consistent_length, check_random_state, column_or_1d
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -287,6 +288,17 @@ def make_folds(cv, X, y, classes, seed, n_repeats=1, groups=None):
              _split_indices(va, len(y), "validation"))
             for tr, va in folds
         ]
+    if isinstance(cv, TimeSeriesSplit):
+        never = len(y) - len(np.unique(np.concatenate([va for _, va in folds])))
+        raise ValueError(
+            f"cv=TimeSeriesSplit(n_splits={cv.n_splits}) never validates its "
+            f"first {never} rows, and imbtune needs every row in exactly one "
+            "validation fold: it calibrates and picks the threshold on the "
+            "out-of-fold scores of all rows. For time-ordered data, keep the "
+            "latest rows as your own test set and search on the earlier ones "
+            "with cv=5, or with groups= set to the period (a month, a week) so "
+            "that no period is split between training and validation."
+        )
     if len(folds) < 2:
         raise ValueError(f"cv must produce at least 2 splits; got {len(folds)}.")
     for k, (train, valid) in enumerate(folds):

@@ -299,6 +299,22 @@ def test_bad_parameters_and_inputs():
         ImbalancedPipeline("logreg", cv=StratifiedShuffleSplit(3, random_state=0)).fit(X, y)
 
 
+def test_time_series_split_is_refused_with_a_way_for_time_ordered_data():
+    # It got the generic message, which ends "not ShuffleSplit": nothing for
+    # a fraud team whose rows are in time order.
+    from sklearn.model_selection import TimeSeriesSplit
+
+    from imbtune import ImbalancedSearchCV
+
+    X, y = small_imbalanced(n=200)
+    match = (r"cv=TimeSeriesSplit\(n_splits=4\) never validates its first 40 rows.*"
+             r"keep the latest rows as your own test set.*groups= set to the period")
+    with pytest.raises(ValueError, match=match):
+        ImbalancedPipeline("logreg", cv=TimeSeriesSplit(4)).fit(X, y)
+    with pytest.raises(ValueError, match=match):
+        ImbalancedSearchCV(n_trials=1, cv=TimeSeriesSplit(4)).fit(X, y)
+
+
 def test_custom_folds_are_used():
     X, y = small_imbalanced()
     folds = list(StratifiedKFold(4, shuffle=True, random_state=1).split(X, y))
