@@ -591,13 +591,18 @@ def _drop_cut_line(path, chunk=1 << 16):
             f.truncate(keep)
 
 
+DRAWN = "parameters_drawn"
+"""User attribute a trial gets once its whole configuration is drawn."""
+
+
 def _fail_orphans(study, reason):
     """Mark failed the trials that stopped workers left running; their numbers."""
     orphans = study.get_trials(deepcopy=False, states=(TrialState.RUNNING,))
     for trial in orphans:
-        study._storage.set_trial_user_attr(
-            trial._trial_id, "error", f"its worker process stopped ({reason})"
-        )
+        error = f"its worker process stopped ({reason})"
+        if not trial.user_attrs.get(DRAWN):
+            error += " before the trial had drawn its parameters: a new trial takes its place"
+        study._storage.set_trial_user_attr(trial._trial_id, "error", error)
         study._storage.set_trial_state_values(trial._trial_id, TrialState.FAIL)
     return [trial.number for trial in orphans]
 
@@ -606,11 +611,13 @@ def _retry(study, numbers):
     """Enqueue once more, with the same parameters, each trial a dead worker
     took with it (not a retry itself: a trial whose worker dies twice, say
     out of memory, is not tried a third time). The next workers run them
-    first."""
+    first. A trial whose worker died before it had drawn all its parameters
+    has no configuration to retry (enqueuing what it had would pass a fresh
+    draw off as a retry); the trials still to run replace it."""
     trials = study.get_trials(deepcopy=False)
     for number in numbers:
         trial = trials[number]
-        if "retry_of" in trial.user_attrs:
+        if "retry_of" in trial.user_attrs or not trial.user_attrs.get(DRAWN):
             continue
         study.enqueue_trial(
             trial.params,

@@ -40,7 +40,7 @@ from .evaluation import Problem, choose_calibration, evaluate, out_of_fold
 from .exceptions import FallbackWarning, SearchFailedError, TrialFailedWarning
 from .focus import FamilyFocusSampler
 from .metrics import get_metric
-from .parallel import run_in_processes, unpicklable
+from .parallel import DRAWN, run_in_processes, unpicklable
 from .pipeline import (
     SMALL_TABLE_ROWS,
     ImbalancedPipeline,
@@ -1282,6 +1282,9 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
                     "error", f"{type(exc).__name__}: {exc} (drawing the parameters)"
                 )
                 raise
+            # A worker process that dies from here on takes a whole
+            # configuration with it, which is then retried (parallel._retry).
+            trial.set_user_attr(DRAWN, True)
             # A note set before the trial ran (a retry's) is kept.
             notes = [trial.user_attrs["note"]] if "note" in trial.user_attrs else []
 

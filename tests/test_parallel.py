@@ -125,6 +125,30 @@ class _DiesOnce(ClassifierMixin, BaseEstimator):
         return self.model_.predict_proba(X)
 
 
+def test_a_trial_stopped_before_it_drew_its_parameters_is_not_retried():
+    # loky stops every worker when one dies: a trial another worker had just
+    # started, its parameters not drawn yet, was "retried" as an empty
+    # configuration, i.e. a fresh draw labelled as a retry of it.
+    from imbtune.parallel import DRAWN, _fail_orphans, _retry
+
+    study = optuna.create_study(direction="maximize")
+    drawn = study.ask()
+    drawn.suggest_float("C", 0.1, 10.0)
+    drawn.set_user_attr(DRAWN, True)
+    undrawn = study.ask()  # created, then its worker was stopped
+    assert _fail_orphans(study, "killed") == [0, 1]
+    _retry(study, [0, 1])
+    trials = study.get_trials()
+    assert [t.state.name for t in trials] == ["FAIL", "FAIL", "WAITING"]
+    assert trials[0].user_attrs["error"] == "its worker process stopped (killed)"
+    assert trials[1].user_attrs["error"] == (
+        "its worker process stopped (killed) before the trial had drawn its "
+        "parameters: a new trial takes its place")
+    assert trials[2].system_attrs["fixed_params"] == drawn.params
+    assert trials[2].user_attrs["retry_of"] == 0
+    assert undrawn.number == 1
+
+
 def test_a_dead_worker_loses_only_its_running_trial_and_the_search_goes_on(
     breast_cancer, quiet, tmp_path, monkeypatch
 ):
@@ -159,9 +183,12 @@ def test_a_dead_worker_loses_only_its_running_trial_and_the_search_goes_on(
             search.cv_results_["note"] == f"a retry of trial {number}, whose worker "
                                           "process stopped"
         ]
+        params = orphans.loc[orphans["trial"] == number, "params"].item()
+        if not params:  # the other worker, stopped before it drew its trial's
+            assert len(retry) == 0  # nothing to retry (see the next test)
+            continue
         assert len(retry) == 1 and retry["state"].item() == "COMPLETE"
-        assert retry["params"].item() == orphans.loc[orphans["trial"] == number,
-                                                     "params"].item()
+        assert retry["params"].item() == params
     # the out-of-fold probabilities of every finished trial reach the
     # ensemble and tie_break, those of the stopped workers' trials included
     # (20 trials: all among the 20 best); each one as the trial computed it
