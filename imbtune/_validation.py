@@ -199,6 +199,38 @@ def as_frame(X, *, estimator_name: str) -> pd.DataFrame:
     return out
 
 
+def check_same_rows(X, y, n_rows, n_labels):
+    """``X`` (``n_rows`` rows) and ``y`` (``n_labels`` labels) describe the
+    same samples: an error for different lengths, and a warning for a pandas
+    ``X`` and ``y`` whose indexes hold the same labels in another order (one
+    of them shuffled or sorted without the other). Rows are paired by
+    position, as in scikit-learn, so such a ``y`` would label each row with
+    another row's class."""
+    if n_labels != n_rows:
+        raise ValueError(
+            "Found input variables with inconsistent numbers of samples: "
+            f"[{n_rows}, {n_labels}]"
+        )
+    x_index, y_index = getattr(X, "index", None), getattr(y, "index", None)
+    if not isinstance(x_index, pd.Index) or not isinstance(y_index, pd.Index):
+        return
+    if x_index.equals(y_index) or not (x_index.is_unique and y_index.is_unique):
+        return
+    if len(x_index) == len(y_index) and x_index.isin(y_index).all():
+        first = int(np.flatnonzero(x_index != y_index)[0])
+        warnings.warn(
+            "X and y are indexed by the same labels in a different order (row "
+            f"{first} of X is {label_repr(x_index[first])}, of y "
+            f"{label_repr(y_index[first])}), and "
+            "rows are paired by position, as in scikit-learn: each row would get "
+            "another row's label. If y belongs to X's rows by index, pass "
+            "y.loc[X.index]; if the positions are right, reset both indexes "
+            "(.reset_index(drop=True)).",
+            UserWarning,
+            stacklevel=user_stacklevel(),
+        )
+
+
 def warn_columns(frame):
     """The warnings about ``X``'s columns that a fit gives before its first
     trial: :func:`warn_empty_columns`, then :func:`warn_mostly_numbers`."""

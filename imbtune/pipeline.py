@@ -27,6 +27,7 @@ from ._validation import (
     check_grouped_folds,
     check_groups,
     check_no_fit_params,
+    check_same_rows,
     check_target,
     label_repr,
     resolve_pos_label,
@@ -402,11 +403,7 @@ class _DecisionClassifier(ClassifierMixin, BaseEstimator):
         frame = as_frame(X, estimator_name=type(self).__name__)
         validate_data(self, X, skip_check_array=True, reset=True)
         y_encoded, classes = check_target(y, estimator_name=type(self).__name__)
-        if len(y_encoded) != len(frame):
-            raise ValueError(
-                "Found input variables with inconsistent numbers of samples: "
-                f"[{len(frame)}, {len(y_encoded)}]"
-            )
+        check_same_rows(X, y, len(frame), len(y_encoded))
         counts = np.bincount(y_encoded)
         pos = resolve_pos_label(self.pos_label, classes, counts)
         seed = seed_from(self.random_state)
@@ -795,6 +792,7 @@ def _score(estimator, X, y, sample_weight):
         raise ValueError("score does not support sample_weight in imbtune.")
     check_is_fitted(estimator)
     check_consistent_length(X, y)
+    check_same_rows(X, y, len(X), len(y))
     y = column_or_1d(y, warn=True)
     lookup = {label: k for k, label in enumerate(estimator.classes_)}
     unknown = set(np.unique(y)) - set(lookup)

@@ -24,6 +24,7 @@ from ._validation import (
     as_frame,
     check_groups,
     check_no_fit_params,
+    check_same_rows,
     check_target,
     resolve_pos_label,
     warn_columns,
@@ -840,11 +841,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         frame = as_frame(X, estimator_name=name)
         validate_data(self, X, skip_check_array=True, reset=True)
         y_encoded, classes = check_target(y, estimator_name=name)
-        if len(y_encoded) != len(frame):
-            raise ValueError(
-                "Found input variables with inconsistent numbers of samples: "
-                f"[{len(frame)}, {len(y_encoded)}]"
-            )
+        check_same_rows(X, y, len(frame), len(y_encoded))
         counts = np.bincount(y_encoded)
         pos = resolve_pos_label(self.pos_label, classes, counts)
         seed = seed_from(self.random_state)

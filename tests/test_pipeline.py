@@ -640,3 +640,28 @@ def test_n_jobs_minus_one_counts_the_cpus_the_process_may_use():
         capture_output=True, text=True, check=True,
     ).stdout
     assert out.strip() == "1"
+
+
+def test_x_and_y_indexed_in_different_orders_are_named():
+    # X shuffled but not y: each row was fitted with another row's label,
+    # without a word (rows are paired by position, as in scikit-learn).
+    from imbtune import ImbalancedSearchCV
+
+    X, y = small_imbalanced(n=200)
+    y = pd.Series(y, index=X.index)
+    shuffled = X.sample(frac=1, random_state=0)
+    match = (r"X and y are indexed by the same labels in a different order \(row 0 "
+             rf"of X is {shuffled.index[0]}, of y 0\).*pass y.loc\[X.index\]")
+    with pytest.warns(UserWarning, match=match):
+        model = ImbalancedPipeline("logreg", cv=3, random_state=0).fit(shuffled, y)
+    with pytest.warns(UserWarning, match=match):
+        model.score(shuffled, y)
+    with pytest.warns(UserWarning, match=match):
+        ImbalancedSearchCV(n_trials=1, cv=3, classifiers=["logreg"]).fit(shuffled, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        # aligned, positions only (numpy y), or indexes that are not a reordering
+        ImbalancedPipeline("logreg", cv=3, random_state=0).fit(shuffled, y.loc[shuffled.index])
+        ImbalancedPipeline("logreg", cv=3, random_state=0).fit(shuffled, y.to_numpy())
+        ImbalancedPipeline("logreg", cv=3, random_state=0).fit(
+            shuffled.reset_index(drop=True), y)
