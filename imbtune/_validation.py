@@ -231,11 +231,109 @@ def check_same_rows(X, y, n_rows, n_labels):
         )
 
 
-def warn_columns(frame):
+def warn_columns(frame, y):
     """The warnings about ``X``'s columns that a fit gives before its first
-    trial: :func:`warn_empty_columns`, then :func:`warn_mostly_numbers`."""
+    trial: :func:`warn_empty_columns`, :func:`warn_mostly_numbers`, then
+    :func:`warn_label_in_X` (``y``: the encoded labels)."""
     warn_empty_columns(frame)
     warn_mostly_numbers(frame)
+    warn_label_in_X(frame, y)
+
+
+_LEAK_MIN_ROWS = 10
+"""Rows each class needs before one column that tells them apart is
+suspicious (on fewer, a perfect split happens by chance)."""
+
+_LEAK_MAX_CATEGORIES = 20
+"""Categories a column may have and still be suspected (an identifier's
+values each name one row, hence one class, by construction)."""
+
+
+def warn_label_in_X(frame, y):
+    """Warn about columns that alone tell every row's class: the label left
+    among the features, or something known only after it (a chargeback, a
+    diagnosis code). Cross-validation scores such a model near perfectly,
+    and it fails on new rows. None of the 40 tables in ../shared/datasets
+    has one. One pass over the numbers per class, so cheap on wide tables."""
+    y = np.asarray(y)
+    counts = np.bincount(y)
+    present = counts[counts > 0]
+    if len(present) < 2 or present.min() < _LEAK_MIN_ROWS:
+        return
+    found = {}
+    numeric = [name for name, column in frame.items() if not _is_categorical_series(column)]
+    if numeric:
+        # per class and column: rows with a value, their smallest and largest
+        groups = frame[numeric].groupby(y, sort=True)
+        rows, low, high = groups.count(), groups.min(), groups.max()
+        class_rows = counts[rows.index.to_numpy()]
+        for name in numeric:
+            how = _numbers_tell_the_class(
+                rows[name].to_numpy(), low[name].to_numpy(dtype=float),
+                high[name].to_numpy(dtype=float), class_rows)
+            if how is not None:
+                found[name] = how
+    for name, column in frame.items():
+        if name not in numeric:
+            how = _categories_tell_the_class(column, y)
+            if how is not None:
+                found[name] = how
+    if not found:
+        return
+    many = len(found) > 1
+    listed = [f"{name!r} ({how})" for name, how in found.items()]
+    shown = ", ".join(listed[:5]) + (f" and {len(listed) - 5} more" if many and
+                                     len(listed) > 5 else "")
+    it, its = ("them", "their") if many else ("it", "its")
+    warnings.warn(
+        f"{'Columns' if many else 'Column'} {shown} of X {'tell' if many else 'tells'} "
+        f"every row's class on {its} own: is the label, or something known only "
+        f"after it, among the features? A model fitted on {it} scores near "
+        f"perfectly in cross-validation and fails on new rows. Drop {it} if so; "
+        f"if {'they are' if many else 'it is'} known when you predict, this "
+        "warning does not apply.",
+        UserWarning,
+        stacklevel=user_stacklevel(),
+    )
+
+
+_MISSING_TELLS = "missing in the rows of some classes and in no other"
+
+
+def _numbers_tell_the_class(rows, low, high, counts):
+    """How a number column tells the class of every row (a phrase) or None,
+    from its rows with a value, smallest and largest value per class (and
+    each class's row count)."""
+    if np.all((rows == 0) | (rows == counts)) and 0 < np.count_nonzero(rows) < len(rows):
+        return _MISSING_TELLS  # missing in all rows of some classes, none of others
+    seen = rows > 0
+    if seen.sum() < 2 or rows[seen].min() < _LEAK_MIN_ROWS:
+        return None
+    order = np.argsort(low[seen], kind="stable")
+    low, high = low[seen][order], high[seen][order]
+    if np.all(high[:-1] < low[1:]):
+        return "its values of different classes do not overlap"
+    return None
+
+
+def _categories_tell_the_class(column, y):
+    """How a category column tells the class of every row, or None."""
+    missing = column.isna().to_numpy()
+    if missing.all():
+        return None
+    if missing.any() and not set(y[missing]) & set(y[~missing]):
+        return _MISSING_TELLS
+    labels = y[~missing]
+    counts = np.bincount(labels)
+    present = counts[counts > 0]
+    if len(present) < 2 or present.min() < _LEAK_MIN_ROWS:
+        return None
+    if column.nunique(dropna=True) > _LEAK_MAX_CATEGORIES:
+        return None
+    pairs = pd.DataFrame({"value": column[~missing].astype(str).to_numpy(), "label": labels})
+    if (pairs.groupby("value")["label"].nunique() == 1).all():
+        return "each value in one class only"
+    return None
 
 
 def warn_empty_columns(frame):

@@ -422,3 +422,60 @@ def test_columns_missing_in_every_row_are_named_at_fit():
                                          r"its 200 rows: 'x1'\. It tells"):
         ImbalancedPipeline("logreg", cv=3, random_state=0).fit(
             X[["amount", "merchant_risk"]].to_numpy(), y)
+
+
+def test_a_column_that_tells_every_row_s_class_is_named_at_fit():
+    # The label left among the features, or a field filled in only after
+    # it (a chargeback amount, a date missing unless the claim was fraud),
+    # gave a near-perfect best_score_ without a word.
+    from imbtune import ImbalancedPipeline
+
+    rng = np.random.RandomState(0)
+    n = 300
+    y = (rng.rand(n) < 0.1).astype(int)
+    base = pd.DataFrame({"amount": rng.normal(size=n) + y, "kind": rng.choice(["a", "b"], n)})
+    leaks = {
+        "is_fraud": (y, "its values of different classes do not overlap"),
+        "chargeback": (np.where(y == 1, rng.uniform(10, 99, n), 0.0),
+                       "its values of different classes do not overlap"),
+        "reported_on": (np.where(y == 1, 1.0, np.nan),
+                        "missing in the rows of some classes and in no other"),
+        "status": (np.where(y == 1, rng.choice(["fraud", "chargeback"], n), "ok"),
+                   "each value in one class only"),
+    }
+    for name, (column, how) in leaks.items():
+        match = (rf"Column '{name}' \({how}\) of X tells every row's class on its own: "
+                 r"is the label, or something known only after it, among the features\?")
+        with pytest.warns(UserWarning, match=match):
+            ImbalancedPipeline("logreg", cv=3, random_state=0).fit(base.assign(**{name: column}), y)
+    with pytest.warns(UserWarning, match=r"Columns 'is_fraud' \(.*\), 'status' \(.*\) of X "
+                                         r"tell every row's class on their own"):
+        ImbalancedPipeline("logreg", cv=3, random_state=0).fit(
+            base.assign(is_fraud=y, status=leaks["status"][0]), y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        # a useful column that overlaps, an identifier, and too few rows of a
+        # class for a perfect split to mean anything
+        ImbalancedPipeline("logreg", cv=3, random_state=0).fit(
+            base.assign(row_id=[f"r{i}" for i in range(n)]), y)
+        few = np.r_[np.ones(8, int), np.zeros(60, int)]
+        ImbalancedPipeline("logreg", cv=3, random_state=0).fit(
+            pd.DataFrame({"is_fraud": few, "x": rng.normal(size=68)}), few)
+
+
+def test_no_column_of_the_shared_datasets_tells_the_class_alone():
+    # The check's false alarms, on 40 real tables (it finds none).
+    from imbtune._validation import as_frame, check_target, warn_label_in_X
+    from imbtune.datasets import load_dataset
+
+    from .conftest import DATA_DIR
+
+    names = sorted(p.name.split(".")[0] for p in DATA_DIR.glob("*.csv.gz"))
+    if not names:
+        pytest.skip(f"no datasets in {DATA_DIR}: point IMBTUNE_DATA_DIR at them")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for name in names:
+            X, y = load_dataset(name, data_dir=DATA_DIR)
+            warn_label_in_X(as_frame(X, estimator_name="test"),
+                            check_target(y, estimator_name="test")[0])
