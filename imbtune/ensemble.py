@@ -233,7 +233,7 @@ oof_proba_, cv_scores_, n_features_in_, feature_names_in_
         for config in configs:
             check_resampler_on(config.resampler_spec, problem.X)
         warn_tiny_ranges(problem.X, [config.classifier_spec for config in configs])
-        warn_columns(problem.X, problem.y)
+        warn_columns(problem.X, problem.y, classes, grouped=groups is not None)
         bags = [
             [] if resolve_final_model(m.final_model, len(problem.y)) == "folds" else None
             for m in members

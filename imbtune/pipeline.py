@@ -721,7 +721,7 @@ class ImbalancedPipeline(_DecisionClassifier):
         problem, classes = self._problem(X, y, n_threads_for(self.n_jobs), groups)
         check_resampler_on(config.resampler_spec, problem.X)
         warn_tiny_ranges(problem.X, [config.classifier_spec])
-        warn_columns(problem.X, problem.y)
+        warn_columns(problem.X, problem.y, classes, grouped=groups is not None)
         folds = resolve_final_model(self.final_model, len(problem.y)) == "folds"
         models = [] if folds else None
         oof = out_of_fold(problem, config, notes=problem.notes, models=models)

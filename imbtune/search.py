@@ -875,7 +875,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         )
         space.warn()
         warn_tiny_ranges(frame, space.classifiers.values())
-        warn_columns(frame, y_encoded)
+        warn_columns(frame, y_encoded, classes, grouped=groups is not None)
 
         # Below 4,000 rows the final models are the fold models (final_model
         # "auto"); the search then holds those of its best few trials, so that

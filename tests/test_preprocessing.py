@@ -479,3 +479,49 @@ def test_no_column_of_the_shared_datasets_tells_the_class_alone():
             X, y = load_dataset(name, data_dir=DATA_DIR)
             warn_label_in_X(as_frame(X, estimator_name="test"),
                             check_target(y, estimator_name="test")[0])
+
+
+def test_a_rare_class_over_sampled_before_the_search_is_named_at_fit():
+    # RandomOverSampler run on the whole table before cross-validation puts
+    # copies of validation rows in training folds: every score optimistic,
+    # without a word. imbtune resamples inside each training fold itself.
+    from imblearn.over_sampling import RandomOverSampler
+
+    from imbtune import ImbalancedPipeline
+    from imbtune.datasets import load_dataset
+
+    X, y = load_dataset("breast_cancer")
+    keep = np.r_[np.flatnonzero(y == 0), np.flatnonzero(y == 1)[:60]]
+    X, y = X.iloc[keep].reset_index(drop=True), y.iloc[keep].reset_index(drop=True)
+    X_over, y_over = RandomOverSampler(sampling_strategy=0.5, random_state=0).fit_resample(X, y)
+    extra = len(y_over) - len(y)
+    match = (rf"X holds {extra} copies of other rows of class 1 \(\d+% of its "
+             rf"{int((y_over == 1).sum())} rows; at most 0% for the other classes\)\. "
+             r"Was it over-sampled before the search\?.*groups=")
+    with pytest.warns(UserWarning, match=match):
+        ImbalancedPipeline("logreg", cv=3, random_state=0).fit(X_over, y_over)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ImbalancedPipeline("logreg", cv=3, random_state=0).fit(X, y)
+        # copies kept together by groups= are what the warning asks for
+        groups = pd.util.hash_pandas_object(X_over, index=False).to_numpy()
+        ImbalancedPipeline("logreg", cv=3, random_state=0).fit(X_over, y_over, groups=groups)
+
+
+def test_no_shared_dataset_looks_over_sampled():
+    # The check's false alarms on 40 real tables, some with many duplicate
+    # rows of their common class (solar_flare_m0: 73 %): none.
+    from imbtune._validation import as_frame, check_target, warn_copied_rare_rows
+    from imbtune.datasets import load_dataset
+
+    from .conftest import DATA_DIR
+
+    names = sorted(p.name.split(".")[0] for p in DATA_DIR.glob("*.csv.gz"))
+    if not names:
+        pytest.skip(f"no datasets in {DATA_DIR}: point IMBTUNE_DATA_DIR at them")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for name in names:
+            X, y = load_dataset(name, data_dir=DATA_DIR)
+            warn_copied_rare_rows(as_frame(X, estimator_name="test"),
+                                  *check_target(y, estimator_name="test"))
