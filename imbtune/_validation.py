@@ -260,7 +260,10 @@ def warn_copied_rare_rows(frame, y, classes):
     present = np.flatnonzero(counts)
     if len(present) < 2:
         return
-    keys = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+    try:
+        keys = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+    except TypeError:  # cells pandas cannot hash (lists): no verdict
+        return
     copies = pd.DataFrame({"row": keys, "label": y}).duplicated().to_numpy()
     extra = np.bincount(y[copies], minlength=len(counts))
     share = extra / np.maximum(counts, 1)
