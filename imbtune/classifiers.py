@@ -32,6 +32,8 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import get_tags
 
+from . import _deadline
+from ._deadline import DeadlineExceeded  # noqa: F401 (its home before _deadline)
 from ._validation import overflow_error, user_stacklevel
 from .preprocessing import _OneHotColumns
 
@@ -43,10 +45,6 @@ __all__ = [
     "class_weights",
     "get_classifier_spec",
 ]
-
-
-class DeadlineExceeded(Exception):
-    """The search's time budget ran out while a model was training."""
 
 
 class FitContext:
@@ -93,13 +91,11 @@ class FitContext:
 
     def seconds_left(self):
         """Seconds until the deadline (negative once past it), or None."""
-        deadline = self.deadline() if callable(self.deadline) else self.deadline
-        return None if deadline is None else deadline - time.monotonic()
+        return _deadline.seconds_left(self.deadline)
 
     def check_deadline(self):
-        left = self.seconds_left()
-        if left is not None and left < 0:
-            raise DeadlineExceeded("the search's time budget ran out")
+        """Raise :class:`DeadlineExceeded` once the deadline has passed."""
+        _deadline.check(self.deadline)
 
 
 def class_weights(y, n_classes, alpha):
@@ -645,10 +641,6 @@ class _LogisticRegression(ClassifierSpec):
 _FOREST_FIRST_TREES = 10
 """Trees a forest fits first under a deadline, to time one tree."""
 
-_FOREST_STEP_SECONDS = 1.0
-"""About how long each later step of a forest's fit under a deadline runs
-when the deadline is near."""
-
 
 def _sklearn_forests():
     from sklearn.ensemble import ExtraTreesClassifier, RandomForestClassifier
@@ -662,10 +654,10 @@ def _fit_forest(model, X, y, fit_params, ctx):
 
     Under a deadline the forest grows in steps (``warm_start``) with a
     deadline check between them, so that a timeout stops it within about
-    ``_FOREST_STEP_SECONDS`` instead of after the whole forest (which overran
-    timeout=20 by 5 s on 22,500 rows): ``_FOREST_FIRST_TREES`` trees first,
-    to time one, then the rest at once when the deadline is far, else steps
-    of about ``_FOREST_STEP_SECONDS``. The trees are those of one fit:
+    ``_deadline.STEP_SECONDS`` instead of after the whole forest (which
+    overran timeout=20 by 5 s on 22,500 rows): ``_FOREST_FIRST_TREES`` trees
+    first, to time one, then as :func:`_deadline.next_step` says. The trees
+    are those of one fit:
     scikit-learn draws the seeds of the trees it adds after those it already
     has, as if they had been fitted at once.
     """
@@ -682,13 +674,7 @@ def _fit_forest(model, X, y, fit_params, ctx):
     fitted = _FOREST_FIRST_TREES
     while fitted < total:
         ctx.check_deadline()
-        rest = seconds_per_tree * (total - fitted)
-        left = ctx.seconds_left()
-        if rest < _FOREST_STEP_SECONDS or left is None or 2 * rest < left:
-            step = total - fitted  # the rest at once: short, or well in time
-        else:
-            step = max(1, int(_FOREST_STEP_SECONDS / max(seconds_per_tree, 1e-9)))
-        fitted = min(total, fitted + step)
+        fitted += _deadline.next_step(fitted, total, seconds_per_tree, ctx.deadline)
         forest.set_params(n_estimators=fitted)
         model.fit(X, y, **fit_params)
     forest.set_params(warm_start=False)

@@ -29,6 +29,7 @@ import numpy as np
 import sklearn
 from scipy import sparse
 
+from . import _deadline
 from .classifiers import FitContext, get_classifier_spec
 from .decision import CALIBRATIONS, Calibrator, make_rule
 from .metrics import get_metric
@@ -208,7 +209,8 @@ def fit_final_model(config, X_encoded, y, categorical_mask, n_classes, random_st
         n_columns = X_encoded.shape[1]
         # imbalanced-learn's samplers encode internally (SMOTENC, SMOTEN);
         # a user's transform_output="pandas" must not reach those encoders.
-        with sklearn.config_context(transform_output="default"):
+        # The cleaning samplers' neighbour searches check the deadline.
+        with sklearn.config_context(transform_output="default"), _deadline.active(deadline):
             X_encoded, y = resampler.fit_resample(X_encoded, y)
         if np.shape(X_encoded)[1:] != (n_columns,) or len(y) != len(X_encoded):
             raise ValueError(

@@ -20,6 +20,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
+from ._deadline import DeadlineExceeded
 from ._validation import (
     as_frame,
     check_groups,
@@ -29,7 +30,7 @@ from ._validation import (
     resolve_pos_label,
     warn_columns,
 )
-from .classifiers import CLASSIFIERS, DeadlineExceeded, warn_tiny_ranges
+from .classifiers import CLASSIFIERS, warn_tiny_ranges
 from .decision import CALIBRATIONS
 from .ensemble import (
     ImbalancedEnsemble,
@@ -382,10 +383,11 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         Seconds for the whole ``fit``. The search stops early enough to leave
         the refit the time the best trials' fits suggest it needs; a running
         trial is stopped at that point (boosters check between rounds,
-        forests between steps of about a second, other models between folds),
-        so ``fit`` returns within a few seconds of ``timeout``: past it by at
-        most one resampling or one fold fit of a model that cannot be stopped
-        part-way (logistic regression, a classifier of your own). With ``n_jobs``
+        forests and the cleaning samplers' neighbour searches between steps of
+        about a second, other models between folds), so ``fit`` returns
+        within a few seconds of ``timeout``: past it by at most one fold fit
+        of a model or an over-sampler that cannot be stopped part-way
+        (logistic regression, SVM-SMOTE, yours). With ``n_jobs``
         above 1 the refit runs on ``n_jobs`` threads, which on a machine
         whose other cores are busy can take longer than the estimate.
     cv : int, splitter, iterable or None, default=5

@@ -138,7 +138,7 @@ def test_forests_stop_at_the_deadline(name):
 
 @pytest.mark.parametrize("name", ["random_forest", "extra_trees"])
 def test_a_forest_grown_in_steps_has_the_trees_of_one_fit(name, monkeypatch):
-    import imbtune.classifiers as classifiers
+    import imbtune._deadline as deadline_module
 
     X, y, mask = _data(n=400, nan=False)
     spec = CLASSIFIERS[name]
@@ -159,7 +159,7 @@ def test_a_forest_grown_in_steps_has_the_trees_of_one_fit(name, monkeypatch):
     # (it raised TypeError, and the trial failed)
     assert fitted(lambda: None)[1] == [30]
     # A deadline always a millisecond away, and steps of one tree
-    monkeypatch.setattr(classifiers, "_FOREST_STEP_SECONDS", 1e-9)
+    monkeypatch.setattr(deadline_module, "STEP_SECONDS", 1e-9)
     stepped, stepped_sizes = fitted(lambda: time.monotonic() + 1e-3)
     assert whole_sizes == [30]
     assert stepped_sizes == list(range(10, 31))
@@ -176,7 +176,7 @@ def test_a_forest_grown_in_steps_has_the_trees_of_one_fit(name, monkeypatch):
 
 def test_a_user_s_forest_behind_one_hot_grown_in_steps_has_the_trees_of_one_fit(
         monkeypatch):
-    import imbtune.classifiers as classifiers
+    import imbtune._deadline as deadline_module
 
     X, y, mask = _data(n=400, nan=False)
     spec = ClassifierSpec("rf", RandomForestClassifier(n_estimators=25, max_depth=5))
@@ -187,7 +187,7 @@ def test_a_user_s_forest_behind_one_hot_grown_in_steps_has_the_trees_of_one_fit(
         return spec.fit_model(model, X, y, fit_params, ctx)
 
     whole = fitted(None)
-    monkeypatch.setattr(classifiers, "_FOREST_STEP_SECONDS", 1e-9)
+    monkeypatch.setattr(deadline_module, "STEP_SECONDS", 1e-9)
     stepped = fitted(lambda: time.monotonic() + 1e-3)
     forest = stepped.steps[-1][1]  # behind the one-hot encoding of column 3
     assert forest.get_params() == whole.steps[-1][1].get_params()

@@ -371,3 +371,59 @@ def test_smote_then_clean_still_cleans_a_fold_with_nothing_to_generate(name, cle
     X_ref, y_ref = cleaner(sampling_strategy="all").fit_resample(X, y)
     np.testing.assert_array_equal(np.bincount(y_res), np.bincount(y_ref))
     assert len(y_res) < len(y)
+
+
+@pytest.mark.parametrize("name, params", [
+    ("tomek", {}), ("enn", {"n_neighbors": 3, "kind_sel": "all"}),
+    ("enn", {"n_neighbors": 5, "kind_sel": "mode"}), ("smote_tomek", {"ratio": 1.0}),
+    ("smote_enn", {"ratio": 1.0})])
+def test_cleaners_stop_at_the_deadline_and_keep_the_rows_of_one_search(
+        name, params, monkeypatch):
+    # Their neighbour search over every row of a fold could not be stopped:
+    # SMOTE-Tomek ran 314 s on a 240,000-row fold, past any timeout. Under a
+    # deadline it now queries in steps; each row's neighbours are its own.
+    import time
+
+    from imbtune import _deadline
+    from imbtune.classifiers import DeadlineExceeded
+
+    X, y, mask = _fold([900, 100], categorical=(2,))
+
+    def resampled(deadline):
+        sampler = RESAMPLERS[name].build(params, ResampleContext(y, 2, mask, 0))
+        with _deadline.active(deadline):
+            return sampler.fit_resample(X, y)
+
+    X_ref, y_ref = resampled(None)
+    assert len(y_ref) < 1000 or name.startswith("smote")
+    monkeypatch.setattr(_deadline, "next_step", lambda *args: 7)  # steps of 7 rows
+    X_step, y_step = resampled(lambda: time.monotonic() + 600)
+    np.testing.assert_array_equal(X_step, X_ref)
+    np.testing.assert_array_equal(y_step, y_ref)
+    with pytest.raises(DeadlineExceeded):
+        resampled(lambda: time.monotonic() - 1)
+
+
+def test_a_fold_s_resampling_runs_under_the_search_s_deadline():
+    from imbtune import _deadline, evaluation
+    from imbtune.classifiers import ClassifierSpec
+    from imbtune.evaluation import PipelineConfig
+
+    seen = []
+
+    class Recording:
+        def fit_resample(self, X, y):
+            seen.append(_deadline.current())
+            return X, y
+
+    X, y, mask = _fold([60, 20])
+    config = PipelineConfig(ResamplerSpec("rec", Recording()), {},
+                            ClassifierSpec("logreg", __import__(
+                                "sklearn.linear_model").linear_model.LogisticRegression()),
+                            {})
+
+    def deadline():
+        return None
+
+    evaluation.fit_final_model(config, X, y, mask, 2, 0, deadline=deadline)
+    assert seen == [deadline] and _deadline.current() is None  # and reset after

@@ -575,9 +575,9 @@ def test_forest_trials_score_the_same_with_and_without_a_timeout(
     # from the deadline that says None) while the step fitting was new,
     # where the rest of a forest took over the step time (a second: here
     # made shorter to reach that case on a small table).
-    import imbtune.classifiers
+    import imbtune._deadline
 
-    monkeypatch.setattr(imbtune.classifiers, "_FOREST_STEP_SECONDS", 1e-9)
+    monkeypatch.setattr(imbtune._deadline, "STEP_SECONDS", 1e-9)
     X, y = breast_cancer
     kwargs = dict(n_trials=4, cv=3, random_state=0, classifiers=["random_forest", "extra_trees"])
     plain = ImbalancedSearchCV(**kwargs).fit(X, y).cv_results_
