@@ -217,15 +217,15 @@ def check_same_rows(X, y, n_rows, n_labels):
     if x_index.equals(y_index) or not (x_index.is_unique and y_index.is_unique):
         return
     if len(x_index) == len(y_index) and x_index.isin(y_index).all():
-        first = int(np.flatnonzero(x_index != y_index)[0])
+        first = int(np.flatnonzero(x_index.to_numpy() != y_index.to_numpy())[0])
         warnings.warn(
             "X and y are indexed by the same labels in a different order (row "
             f"{first} of X is {label_repr(x_index[first])}, of y "
-            f"{label_repr(y_index[first])}), and "
-            "rows are paired by position, as in scikit-learn: each row would get "
+            f"{label_repr(y_index[first])}), and rows are paired by position, as "
+            "in scikit-learn: if y was not reordered with X, each row gets "
             "another row's label. If y belongs to X's rows by index, pass "
             "y.loc[X.index]; if the positions are right, reset both indexes "
-            "(.reset_index(drop=True)).",
+            "(.reset_index(drop=True)) to silence this.",
             UserWarning,
             stacklevel=user_stacklevel(),
         )
@@ -267,12 +267,14 @@ def warn_copied_rare_rows(frame, y, classes):
     copies = pd.DataFrame({"row": keys, "label": y}).duplicated().to_numpy()
     extra = np.bincount(y[copies], minlength=len(counts))
     share = extra / np.maximum(counts, 1)
-    rare = present[np.argmin((counts - extra)[present])]
+    distinct = counts - extra
+    rare = present[np.argmin(distinct[present])]
     others = max(share[c] for c in present if c != rare)
-    if share[rare] < _COPIED_SHARE or share[rare] < 2 * others:
+    if (share[rare] < _COPIED_SHARE or share[rare] < 2 * others
+            or distinct[rare] < _LEAK_MIN_ROWS):  # a few rows copy one another by chance
         return
     warnings.warn(
-        f"X holds {extra[rare]} copies of other rows of class "
+        f"X holds {extra[rare]} {'copy' if extra[rare] == 1 else 'copies'} of other rows of class "
         f"{label_repr(classes[rare])} ({share[rare]:.0%} of its {counts[rare]} rows; "
         f"at most {others:.0%} for the other classes). Was it over-sampled before "
         "the search? A row with copies in both a training and a validation fold "
@@ -295,7 +297,7 @@ values each name one row, hence one class, by construction)."""
 
 
 def warn_label_in_X(frame, y):
-    """Warn about columns that alone tell every row's class: the label left
+    """Warn about columns that alone tell the classes apart: the label left
     among the features, or something known only after it (a chargeback, a
     diagnosis code). Cross-validation scores such a model near perfectly,
     and it fails on new rows. None of the 40 tables in ../shared/datasets
@@ -306,20 +308,22 @@ def warn_label_in_X(frame, y):
     if len(present) < 2 or present.min() < _LEAK_MIN_ROWS:
         return
     found = {}
-    numeric = [name for name, column in frame.items() if not _is_categorical_series(column)]
+    numeric = [j for j, (_, column) in enumerate(frame.items())
+               if not _is_categorical_series(column)]
     if numeric:
         # per class and column: rows with a value, their smallest and largest
-        groups = frame[numeric].groupby(y, sort=True)
-        rows, low, high = groups.count(), groups.min(), groups.max()
-        class_rows = counts[rows.index.to_numpy()]
-        for name in numeric:
-            how = _numbers_tell_the_class(
-                rows[name].to_numpy(), low[name].to_numpy(dtype=float),
-                high[name].to_numpy(dtype=float), class_rows)
+        groups = frame.iloc[:, numeric].groupby(y, sort=True)
+        rows = groups.count().to_numpy()
+        low = groups.min().to_numpy(dtype=float)
+        high = groups.max().to_numpy(dtype=float)
+        class_rows = present
+        for k, j in enumerate(numeric):
+            how = _numbers_tell_the_class(rows[:, k], low[:, k], high[:, k], class_rows)
             if how is not None:
-                found[name] = how
-    for name, column in frame.items():
-        if name not in numeric:
+                found[frame.columns[j]] = how
+    numeric = set(numeric)
+    for j, (name, column) in enumerate(frame.items()):
+        if j not in numeric:
             how = _categories_tell_the_class(column, y)
             if how is not None:
                 found[name] = how
@@ -332,7 +336,7 @@ def warn_label_in_X(frame, y):
     it, its = ("them", "their") if many else ("it", "its")
     warnings.warn(
         f"{'Columns' if many else 'Column'} {shown} of X {'tell' if many else 'tells'} "
-        f"every row's class on {its} own: is the label, or something known only "
+        f"the classes apart on {its} own: is the label, or something known only "
         f"after it, among the features? A model fitted on {it} scores near "
         f"perfectly in cross-validation and fails on new rows. Drop {it} if so; "
         f"if {'they are' if many else 'it is'} known when you predict, this "
@@ -342,41 +346,51 @@ def warn_label_in_X(frame, y):
     )
 
 
-_MISSING_TELLS = "missing in the rows of some classes and in no other"
+_MISSING_TELLS = "missing in every row of one class and in no row of the other"
+
+_LEAK_MIN_COVERAGE = 0.9
+"""Share of each class's rows a column must have a value in before its
+values are said to tell the classes apart (fewer: most rows are not told)."""
+
+_LEAK_MIN_CATEGORY_ROWS = 5
+"""Rows each value of a category column needs before the column is
+suspected (a rare name or code is in one class by chance)."""
 
 
 def _numbers_tell_the_class(rows, low, high, counts):
-    """How a number column tells the class of every row (a phrase) or None,
-    from its rows with a value, smallest and largest value per class (and
-    each class's row count)."""
-    if np.all((rows == 0) | (rows == counts)) and 0 < np.count_nonzero(rows) < len(rows):
-        return _MISSING_TELLS  # missing in all rows of some classes, none of others
-    seen = rows > 0
-    if seen.sum() < 2 or rows[seen].min() < _LEAK_MIN_ROWS:
+    """How a number column tells the classes apart (a phrase) or None, from
+    its rows with a value, smallest and largest value per class (and each
+    class's row count)."""
+    if len(rows) == 2 and sorted(rows / counts) == [0.0, 1.0]:
+        return _MISSING_TELLS
+    if np.any(rows < _LEAK_MIN_COVERAGE * counts) or rows.min() < _LEAK_MIN_ROWS:
         return None
-    order = np.argsort(low[seen], kind="stable")
-    low, high = low[seen][order], high[seen][order]
+    order = np.argsort(low, kind="stable")
+    low, high = low[order], high[order]
     if np.all(high[:-1] < low[1:]):
         return "its values of different classes do not overlap"
     return None
 
 
 def _categories_tell_the_class(column, y):
-    """How a category column tells the class of every row, or None."""
+    """How a category column tells the classes apart, or None."""
     missing = column.isna().to_numpy()
-    if missing.all():
-        return None
-    if missing.any() and not set(y[missing]) & set(y[~missing]):
+    counts = np.bincount(y)
+    rows = np.bincount(y[~missing], minlength=len(counts))[counts > 0]
+    counts = counts[counts > 0]
+    if len(rows) == 2 and sorted(rows / counts) == [0.0, 1.0]:
         return _MISSING_TELLS
-    labels = y[~missing]
-    counts = np.bincount(labels)
-    present = counts[counts > 0]
-    if len(present) < 2 or present.min() < _LEAK_MIN_ROWS:
+    if np.any(rows < _LEAK_MIN_COVERAGE * counts) or rows.min() < _LEAK_MIN_ROWS:
         return None
-    if column.nunique(dropna=True) > _LEAK_MAX_CATEGORIES:
+    try:
+        if column.nunique(dropna=True) > _LEAK_MAX_CATEGORIES:
+            return None
+        pairs = pd.DataFrame({"value": column[~missing].astype(str).to_numpy(),
+                              "label": y[~missing]})
+        per_value = pairs.groupby("value")["label"].agg(["nunique", "size"])
+    except TypeError:  # cells pandas cannot hash (lists): no verdict
         return None
-    pairs = pd.DataFrame({"value": column[~missing].astype(str).to_numpy(), "label": labels})
-    if (pairs.groupby("value")["label"].nunique() == 1).all():
+    if (per_value["size"] >= _LEAK_MIN_CATEGORY_ROWS).all() and (per_value["nunique"] == 1).all():
         return "each value in one class only"
     return None
 

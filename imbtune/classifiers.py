@@ -22,6 +22,7 @@ import copy
 import difflib
 import functools
 import inspect
+import numbers
 import time
 import warnings
 
@@ -314,10 +315,7 @@ class ClassifierSpec:
         ``ctx.check_deadline()`` between them, so that a search's ``timeout``
         stops it part-way (boosters check from a callback instead).
         """
-        final = model.steps[-1][1] if isinstance(model, Pipeline) else model
-        # (Not with an OOB score, which each step would compute and warn about.)
-        if (type(final) in _sklearn_forests() and not final.warm_start
-                and not final.oob_score):
+        if _steppable_forest(model):
             return _fit_forest(model, X, y, fit_params, ctx)
         model.fit(X, y, **fit_params)
         return model
@@ -646,6 +644,26 @@ def _sklearn_forests():
     from sklearn.ensemble import ExtraTreesClassifier, RandomForestClassifier
 
     return (RandomForestClassifier, ExtraTreesClassifier)
+
+
+def _steppable_forest(model):
+    """Whether a user's model is a scikit-learn forest (alone or after
+    transformers in a Pipeline) that grows in steps to the trees of one fit:
+    not one with an OOB score (each step would compute it, and warn), a
+    class-weight preset (scikit-learn warns at each step), a RandomState
+    instance for a seed (its trees would depend on the steps), or a
+    resampler before it (each step would resample again)."""
+    if isinstance(model, Pipeline):
+        if any(hasattr(step, "fit_resample") for _, step in model.steps[:-1]):
+            return False
+        model = model.steps[-1][1]
+    return (
+        type(model) in _sklearn_forests()
+        and not model.warm_start
+        and not model.oob_score
+        and not isinstance(model.class_weight, str)
+        and (model.random_state is None or isinstance(model.random_state, numbers.Integral))
+    )
 
 
 def _fit_forest(model, X, y, fit_params, ctx):

@@ -601,7 +601,7 @@ def _fail_orphans(study, reason):
     for trial in orphans:
         error = f"its worker process stopped ({reason})"
         if not trial.user_attrs.get(DRAWN):
-            error += " before the trial had drawn its parameters: a new trial takes its place"
+            error += " before the trial had drawn its parameters"
         study._storage.set_trial_user_attr(trial._trial_id, "error", error)
         study._storage.set_trial_state_values(trial._trial_id, TrialState.FAIL)
     return [trial.number for trial in orphans]
@@ -637,9 +637,13 @@ def _warn_lost(study, lost, failed, restarts):
         t.state.is_finished() and t.number not in failed
         for t in study.get_trials(deepcopy=False)
     )
+    drawn = [t.number for t in study.get_trials(deepcopy=False)
+             if t.number in failed and t.user_attrs.get(DRAWN)]
     went_on = (
-        "new workers went on with the rest of the budget, running those trials "
-        "once more first, and " if restarts else ""
+        "new workers went on with the rest of the budget, running "
+        + ("those trials" if len(drawn) == len(failed) else
+           f"those that had drawn their parameters ({', '.join(map(str, drawn)) or 'none'})")
+        + " once more first, and " if restarts else ""
     )
     warnings.warn(
         f"Worker processes of the search stopped early ({lost[0]}). "

@@ -193,15 +193,32 @@ def test_a_user_s_forest_behind_one_hot_grown_in_steps_has_the_trees_of_one_fit(
     assert forest.get_params() == whole.steps[-1][1].get_params()
     assert len(forest.estimators_) == 25
     np.testing.assert_array_equal(stepped.predict_proba(X), whole.predict_proba(X))
-    # A forest with an OOB score is fitted whole: each step would compute it
-    # (and warn about rows that no tree left out yet).
-    oob = ClassifierSpec("rf", RandomForestClassifier(n_estimators=25, oob_score=True))
-    ctx = FitContext(y, 2, np.zeros(4, bool), deadline=lambda: time.monotonic() + 1e-3)
-    model, fit_params = oob.build({}, ctx)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        model = oob.fit_model(model, X, y, fit_params, ctx)
-    assert len(model.estimators_) == 25 and not model.warm_start
+    # Fitted whole: a forest with an OOB score (each step would compute it,
+    # and warn about rows no tree left out yet), a class-weight preset
+    # (scikit-learn warns at each step), a RandomState instance (its trees
+    # would depend on the steps), a resampler before it (resampled again at
+    # each step)
+    from imblearn.over_sampling import RandomOverSampler
+    from imblearn.pipeline import Pipeline as ImbPipeline
+
+    whole_fits = [
+        RandomForestClassifier(n_estimators=25, oob_score=True),
+        RandomForestClassifier(n_estimators=25, class_weight="balanced"),
+        RandomForestClassifier(n_estimators=25, random_state=np.random.RandomState(1)),
+        ImbPipeline([("over", RandomOverSampler(random_state=0)),
+                     ("rf", RandomForestClassifier(n_estimators=25))]),
+    ]
+    for template in whole_fits:
+        spec = ClassifierSpec("rf", template, weighting=None)
+        ctx = FitContext(y, 2, np.zeros(4, bool), deadline=lambda: time.monotonic() + 1e-3)
+        model, fit_params = spec.build({}, ctx)
+        sizes = []
+        fit = model.fit
+        model.fit = lambda *a, _fit=fit, **k: (sizes.append(1), _fit(*a, **k))[1]
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            spec.fit_model(model, X, y, fit_params, ctx)
+        assert sizes == [1], template
 
 
 def test_lightgbm_categorical_settings_follow_the_leaf_size():

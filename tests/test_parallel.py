@@ -129,7 +129,7 @@ def test_a_trial_stopped_before_it_drew_its_parameters_is_not_retried():
     # loky stops every worker when one dies: a trial another worker had just
     # started, its parameters not drawn yet, was "retried" as an empty
     # configuration, i.e. a fresh draw labelled as a retry of it.
-    from imbtune.parallel import DRAWN, _fail_orphans, _retry
+    from imbtune.parallel import DRAWN, _fail_orphans, _retry, _warn_lost
 
     study = optuna.create_study(direction="maximize")
     drawn = study.ask()
@@ -142,11 +142,14 @@ def test_a_trial_stopped_before_it_drew_its_parameters_is_not_retried():
     assert [t.state.name for t in trials] == ["FAIL", "FAIL", "WAITING"]
     assert trials[0].user_attrs["error"] == "its worker process stopped (killed)"
     assert trials[1].user_attrs["error"] == (
-        "its worker process stopped (killed) before the trial had drawn its "
-        "parameters: a new trial takes its place")
+        "its worker process stopped (killed) before the trial had drawn its parameters")
     assert trials[2].system_attrs["fixed_params"] == drawn.params
     assert trials[2].user_attrs["retry_of"] == 0
     assert undrawn.number == 1
+    with pytest.warns(TrialFailedWarning, match=r"The trials they were running \(0, 1\) "
+                      r"are marked failed; new workers went on with the rest of the budget, "
+                      r"running those that had drawn their parameters \(0\) once more first"):
+        _warn_lost(study, ["killed"], [0, 1], restarts=1)
 
 
 def test_a_dead_worker_loses_only_its_running_trial_and_the_search_goes_on(

@@ -658,6 +658,13 @@ def test_x_and_y_indexed_in_different_orders_are_named():
         model.score(shuffled, y)
     with pytest.warns(UserWarning, match=match):
         ImbalancedSearchCV(n_trials=1, cv=3, classifiers=["logreg"]).fit(shuffled, y)
+    # a CategoricalIndex on each, with other categories (it raised TypeError)
+    letters = list("abcdefghij") * 20
+    X_cat = X.set_index(pd.CategoricalIndex([f"{c}{i}" for i, c in enumerate(letters)]))
+    y_cat = pd.Series(y.to_numpy()[::-1], index=pd.CategoricalIndex(
+        X_cat.index[::-1].astype(str), categories=[*X_cat.index.astype(str), "other"]))
+    with pytest.warns(UserWarning, match="indexed by the same labels in a different order"):
+        ImbalancedPipeline("logreg", cv=3, random_state=0).fit(X_cat, y_cat)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         # aligned, positions only (numpy y), or indexes that are not a reordering

@@ -439,17 +439,17 @@ def test_a_column_that_tells_every_row_s_class_is_named_at_fit():
         "chargeback": (np.where(y == 1, rng.uniform(10, 99, n), 0.0),
                        "its values of different classes do not overlap"),
         "reported_on": (np.where(y == 1, 1.0, np.nan),
-                        "missing in the rows of some classes and in no other"),
+                        "missing in every row of one class and in no row of the other"),
         "status": (np.where(y == 1, rng.choice(["fraud", "chargeback"], n), "ok"),
                    "each value in one class only"),
     }
     for name, (column, how) in leaks.items():
-        match = (rf"Column '{name}' \({how}\) of X tells every row's class on its own: "
+        match = (rf"Column '{name}' \({how}\) of X tells the classes apart on its own: "
                  r"is the label, or something known only after it, among the features\?")
         with pytest.warns(UserWarning, match=match):
             ImbalancedPipeline("logreg", cv=3, random_state=0).fit(base.assign(**{name: column}), y)
     with pytest.warns(UserWarning, match=r"Columns 'is_fraud' \(.*\), 'status' \(.*\) of X "
-                                         r"tell every row's class on their own"):
+                                         r"tell the classes apart on their own"):
         ImbalancedPipeline("logreg", cv=3, random_state=0).fit(
             base.assign(is_fraud=y, status=leaks["status"][0]), y)
     with warnings.catch_warnings():
@@ -461,6 +461,24 @@ def test_a_column_that_tells_every_row_s_class_is_named_at_fit():
         few = np.r_[np.ones(8, int), np.zeros(60, int)]
         ImbalancedPipeline("logreg", cv=3, random_state=0).fit(
             pd.DataFrame({"is_fraud": few, "x": rng.normal(size=68)}), few)
+        # a lab value measured in few rows: where it has one it separates,
+        # but it does not tell most rows' class (a review found it flagged)
+        rare_lab = np.where(rng.rand(n) < 0.3, y * 10.0 + rng.rand(n), np.nan)
+        ImbalancedPipeline("logreg", cv=3, random_state=0).fit(base.assign(lab=rare_lab), y)
+        # a name on 20 rows: each of its 20 values is in one class by chance
+        tiny = np.r_[np.zeros(10, int), np.ones(10, int)]
+        ImbalancedPipeline("logreg", cv=2, random_state=0).fit(
+            pd.DataFrame({"x": rng.normal(size=20), "name": [f"n{i}" for i in range(20)]}),
+            tiny)
+        # three classes, a column missing in one: it does not tell 1 from 2
+        three = rng.choice(3, n, p=[0.6, 0.25, 0.15])
+        ImbalancedPipeline("logreg", cv=3, random_state=0).fit(
+            base.assign(overdue=np.where(three == 0, np.nan, rng.normal(size=n))), three)
+    # lists in a column: no verdict, and fit goes on (it raised TypeError)
+    tags = pd.Series([["x", "y"][: i % 3] for i in range(n)], dtype=object)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ImbalancedPipeline("logreg", cv=3, random_state=0).fit(base.assign(tags=tags), y)
 
 
 def test_no_column_of_the_shared_datasets_tells_the_class_alone():
