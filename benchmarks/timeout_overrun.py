@@ -2,8 +2,10 @@
 """How far past ``timeout`` a search's ``fit`` returns.
 
 Runs ``ImbalancedSearchCV(scoring=..., n_trials=None, timeout=T, n_jobs=1,
-random_state=seed)`` on ``compare.py``'s 75/25 training split of each dataset,
-restricted to one classifier (or ``default``: all built-ins), and records the
+random_state=seed)`` on ``compare.py``'s 75/25 training split of each dataset
+(or ``synthetic_N``: N rows of ``make_classification``, 1 % positives),
+restricted to one classifier (or ``default``: all built-ins) and, with
+``--resamplers``, to one resampler at a time, and records the
 wall time of ``fit`` against ``T``, the trials run and how they ended. A
 search in which no trial finished raises ``SearchFailedError``; its time is
 recorded all the same (that is when a long fold fit overruns most).
@@ -23,6 +25,7 @@ with ``PYTHONPATH`` pointing at a ``git worktree`` of the older one::
 # SPDX-License-Identifier: BSD-3-Clause
 
 import argparse
+import itertools
 import json
 import subprocess
 import sys
@@ -41,14 +44,31 @@ RAW = HERE / "results" / "raw" / "timeout_overrun.jsonl"
 OUT = HERE / "results" / "timeout_overrun.md"
 
 
-def one_search(dataset, classifier, timeout, seed, scoring):
+def training_rows(dataset, seed):
+    """compare.py's training split, or ``synthetic_N``: N rows of
+    ``make_classification`` (30 features, 1 % positives)."""
+    if dataset.startswith("synthetic_"):
+        import pandas as pd
+        from sklearn.datasets import make_classification
+
+        X, y = make_classification(
+            n_samples=int(dataset.split("_")[1]), n_features=30, n_informative=10,
+            weights=[0.99], flip_y=0.001, random_state=seed,
+        )
+        return pd.DataFrame(X, columns=[f"f{j}" for j in range(30)]), y
+    X, _, y, _ = compare.load_split(dataset, seed)
+    return X, y
+
+
+def one_search(dataset, classifier, timeout, seed, scoring, resampler="default"):
     import imbtune
     from imbtune import ImbalancedSearchCV
 
-    X, _, y, _ = compare.load_split(dataset, seed)
+    X, y = training_rows(dataset, seed)
     search = ImbalancedSearchCV(
         scoring=scoring, n_trials=None, timeout=timeout, n_jobs=1, random_state=seed,
         classifiers=None if classifier == "default" else [classifier],
+        resamplers=None if resampler == "default" else [resampler],
     )
     start = time.monotonic()
     with warnings.catch_warnings():
@@ -61,7 +81,7 @@ def one_search(dataset, classifier, timeout, seed, scoring):
             states, error = {}, f"{type(exc).__name__}: {str(exc)[:120]}"
     elapsed = time.monotonic() - start
     return {
-        "dataset": dataset, "rows": len(y), "classifier": classifier,
+        "dataset": dataset, "rows": len(y), "classifier": classifier, "resampler": resampler,
         "scoring": scoring, "timeout": timeout, "seed": seed,
         "elapsed": round(elapsed, 2), "overrun": round(elapsed - timeout, 2),
         "states": states, "error": error,
@@ -83,22 +103,22 @@ def summary(records):
         "(all trials); `failed` counts searches in which no trial finished "
         "(`SearchFailedError`, which comes after the same wait).",
         "",
-        "| label | dataset | rows | classifier | scoring | T (s) | seeds | "
+        "| label | dataset | rows | classifier | resampler | scoring | T (s) | seeds | "
         "overrun median | overrun max | completed (all) | failed |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for label, group in by_label.items():
         cases = defaultdict(list)
         for r in group:
-            cases[(r["dataset"], r["rows"], r["classifier"], r["scoring"],
-                   r["timeout"])].append(r)
-        for (dataset, rows, classifier, scoring, timeout), runs in cases.items():
+            cases[(r["dataset"], r["rows"], r["classifier"], r.get("resampler", "default"),
+                   r["scoring"], r["timeout"])].append(r)
+        for (dataset, rows, classifier, resampler, scoring, timeout), runs in cases.items():
             overrun = [r["overrun"] for r in runs]
             complete = sum(r["states"].get("COMPLETE", 0) for r in runs)
             total = sum(sum(r["states"].values()) for r in runs)
             failed = sum(r["error"] is not None for r in runs)
             lines.append(
-                f"| {label} | {dataset} | {rows} | {classifier} | {scoring} | "
+                f"| {label} | {dataset} | {rows} | {classifier} | {resampler} | {scoring} | "
                 f"{timeout:g} | {len(runs)} | {np.median(overrun):+.1f} | "
                 f"{max(overrun):+.1f} | {complete} ({total}) | {failed} |"
             )
@@ -127,6 +147,8 @@ def main(argv=None):
     parser.add_argument("datasets", nargs="*")
     parser.add_argument("--classifiers", nargs="+",
                         default=["random_forest", "extra_trees", "default"])
+    parser.add_argument("--resamplers", nargs="+", default=["default"],
+                        help="one resampler at a time (default: all built-ins)")
     parser.add_argument("--timeouts", nargs="+", type=float, default=[20.0, 60.0])
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1])
     parser.add_argument("--scoring", default="pr_auc")
@@ -138,10 +160,11 @@ def main(argv=None):
     RAW.parent.mkdir(parents=True, exist_ok=True)
     if not args.summary_only:
         for dataset in args.datasets:
-            for classifier in args.classifiers:
+            for classifier, resampler in itertools.product(args.classifiers, args.resamplers):
                 for timeout in args.timeouts:
                     for seed in args.seeds:
-                        record = one_search(dataset, classifier, timeout, seed, args.scoring)
+                        record = one_search(dataset, classifier, timeout, seed, args.scoring,
+                                            resampler)
                         record.update(label=args.label, command=command,
                                       revision=revision(record["imbtune"]))
                         print(json.dumps(record), flush=True)
