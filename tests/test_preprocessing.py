@@ -481,24 +481,6 @@ def test_a_column_that_tells_every_row_s_class_is_named_at_fit():
         ImbalancedPipeline("logreg", cv=3, random_state=0).fit(base.assign(tags=tags), y)
 
 
-def test_no_column_of_the_shared_datasets_tells_the_class_alone():
-    # The check's false alarms, on 40 real tables (it finds none).
-    from imbtune._validation import as_frame, check_target, warn_label_in_X
-    from imbtune.datasets import load_dataset
-
-    from .conftest import DATA_DIR
-
-    names = sorted(p.name.split(".")[0] for p in DATA_DIR.glob("*.csv.gz"))
-    if not names:
-        pytest.skip(f"no datasets in {DATA_DIR}: point IMBTUNE_DATA_DIR at them")
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        for name in names:
-            X, y = load_dataset(name, data_dir=DATA_DIR)
-            warn_label_in_X(as_frame(X, estimator_name="test"),
-                            check_target(y, estimator_name="test")[0])
-
-
 def test_a_rare_class_over_sampled_before_the_search_is_named_at_fit():
     # RandomOverSampler run on the whole table before cross-validation puts
     # copies of validation rows in training folds: every score optimistic,
@@ -526,10 +508,15 @@ def test_a_rare_class_over_sampled_before_the_search_is_named_at_fit():
         ImbalancedPipeline("logreg", cv=3, random_state=0).fit(X_over, y_over, groups=groups)
 
 
-def test_no_shared_dataset_looks_over_sampled():
-    # The check's false alarms on 40 real tables, some with many duplicate
-    # rows of their common class (solar_flare_m0: 73 %): none.
-    from imbtune._validation import as_frame, check_target, warn_copied_rare_rows
+def test_no_shared_dataset_sets_off_the_label_or_over_sampling_check():
+    # The two checks' false alarms on 40 real tables, some with many
+    # duplicate rows of their common class (solar_flare_m0: 73 %): none.
+    from imbtune._validation import (
+        as_frame,
+        check_target,
+        warn_copied_rare_rows,
+        warn_label_in_X,
+    )
     from imbtune.datasets import load_dataset
 
     from .conftest import DATA_DIR
@@ -541,5 +528,7 @@ def test_no_shared_dataset_looks_over_sampled():
         warnings.simplefilter("error")
         for name in names:
             X, y = load_dataset(name, data_dir=DATA_DIR)
-            warn_copied_rare_rows(as_frame(X, estimator_name="test"),
-                                  *check_target(y, estimator_name="test"))
+            frame = as_frame(X, estimator_name="test")
+            y_encoded, classes = check_target(y, estimator_name="test")
+            warn_label_in_X(frame, y_encoded)
+            warn_copied_rare_rows(frame, y_encoded, classes)

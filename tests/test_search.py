@@ -759,6 +759,20 @@ def test_parallel_search_honours_timeout(breast_cancer, quiet, monkeypatch):
     assert (search.cv_results_["state"] == "COMPLETE").sum() >= 4
 
 
+@contextlib.contextmanager
+def _optuna_log_lines():
+    """The messages Optuna's logger emits inside the block, as a list."""
+    lines = []
+    handler = logging.Handler()
+    handler.emit = lambda record: lines.append(record.getMessage())
+    logger = logging.getLogger("optuna")
+    logger.addHandler(handler)
+    try:
+        yield lines
+    finally:
+        logger.removeHandler(handler)
+
+
 @pytest.mark.parametrize("n_trials", [None, 6])
 def test_parallel_search_shows_progress(breast_cancer, capsys, n_trials, monkeypatch):
     # Worker processes log nothing themselves: the parent draws the bar
@@ -767,22 +781,14 @@ def test_parallel_search_shows_progress(breast_cancer, capsys, n_trials, monkeyp
     monkeypatch.setattr(search_module, "_MIN_PROCESS_SECONDS", 2.0)
     X, y = breast_cancer
     timeout = 4 if n_trials is None else None
-    lines = []
-    handler = logging.Handler()
-    handler.emit = lambda record: lines.append(record.getMessage())
-    logger = logging.getLogger("optuna")
-    logger.addHandler(handler)
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            ImbalancedSearchCV(n_trials=n_trials, timeout=timeout, n_jobs=2, verbose=1,
-                               **FAST).fit(X, y)
-            bar = capsys.readouterr().err
-            assert not lines
-            ImbalancedSearchCV(n_trials=n_trials, timeout=timeout, n_jobs=2, verbose=2,
-                               **FAST).fit(X, y)
-    finally:
-        logger.removeHandler(handler)
+    with _optuna_log_lines() as lines, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ImbalancedSearchCV(n_trials=n_trials, timeout=timeout, n_jobs=2, verbose=1,
+                           **FAST).fit(X, y)
+        bar = capsys.readouterr().err
+        assert not lines
+        ImbalancedSearchCV(n_trials=n_trials, timeout=timeout, n_jobs=2, verbose=2,
+                           **FAST).fit(X, y)
     assert not [w for w in caught if "progress bar" in str(w.message)]
     assert "best trial" in bar
     assert ("/4 s" in bar) if n_trials is None else ("6/6" in bar)
@@ -798,16 +804,9 @@ def test_a_pruned_trial_is_logged_with_its_reason_on_one_thread(breast_cancer):
             return trial.number >= 1
 
     X, y = breast_cancer
-    lines = []
-    handler = logging.Handler()
-    handler.emit = lambda record: lines.append(record.getMessage())
-    logger = logging.getLogger("optuna")
-    logger.addHandler(handler)
-    try:
+    with _optuna_log_lines() as lines:
         search = ImbalancedSearchCV(n_trials=2, pruner=PruneAfterFirst(), verbose=2,
                                     **FAST).fit(X, y)
-    finally:
-        logger.removeHandler(handler)
     assert list(search.cv_results_["state"]) == ["COMPLETE", "PRUNED"]
     assert "Trial 1 pruned. pruned after fold 1" in lines
 
