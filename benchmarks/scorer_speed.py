@@ -15,6 +15,17 @@ held-out score of the refitted model (by the same scorer). Writes
 
     IMBTUNE_DATA_DIR=../shared/datasets python benchmarks/scorer_speed.py \\
         breast_cancer pima_diabetes german_credit --scorers f1 matthews_corrcoef f2
+
+With ``--multiclass`` the classes of ``y`` are kept (classes of fewer than
+``--min-class-rows`` rows are dropped first, so that every training fold
+holds each class), and the scorer's other form is its confusion-matrix form
+(``imbtune.metrics.scorer_confusion``), which scores the candidates of the
+multiclass rule; the wrapped scorer is called once per candidate, on a
+coarser grid. Writes ``results/scorer_speed_multiclass.md``::
+
+    IMBTUNE_DATA_DIR=../shared/datasets python benchmarks/scorer_speed.py \\
+        fetal_health ecoli_multiclass --multiclass \\
+        --scorers f1_macro matthews_corrcoef f2_macro
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -38,7 +49,10 @@ import compare  # noqa: E402  (load_split, library_versions)
 from imbtune import ImbalancedSearchCV  # noqa: E402
 
 # scorers made with make_scorer, by the name this script gives them
-MADE = {"f2": make_scorer(fbeta_score, beta=2)}
+MADE = {
+    "f2": make_scorer(fbeta_score, beta=2),
+    "f2_macro": make_scorer(fbeta_score, beta=2, average="macro"),
+}
 
 
 def called(scorer):
@@ -48,6 +62,20 @@ def called(scorer):
         return scorer(estimator, X, y)
 
     return score
+
+
+def load_multiclass_split(dataset, seed, min_class_rows):
+    """The dataset with its classes, less those of fewer than
+    ``min_class_rows`` rows, split 75/25, stratified."""
+    from sklearn.model_selection import train_test_split
+
+    from imbtune.datasets import load_dataset
+
+    X, y = load_dataset(dataset)
+    counts = y.value_counts()
+    keep = y.isin(counts.index[counts >= min_class_rows]).to_numpy()
+    X, y = X[keep], y[keep]
+    return train_test_split(X, y, test_size=0.25, stratify=y, random_state=seed)
 
 
 def run(X_train, y_train, X_test, y_test, scoring, scorer, trials, seed):
@@ -69,12 +97,23 @@ def main(argv=None):
                         default=["f1", "matthews_corrcoef"])
     parser.add_argument("--trials", type=int, default=4)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", type=Path, default=HERE / "results" / "scorer_speed.md")
+    parser.add_argument("--multiclass", action="store_true",
+                        help="keep the classes of y (see the module docstring)")
+    parser.add_argument("--min-class-rows", type=int, default=20)
+    parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
+    if args.out is None:
+        name = "scorer_speed_multiclass.md" if args.multiclass else "scorer_speed.md"
+        args.out = HERE / "results" / name
     warnings.filterwarnings("ignore")
     rows = []
     for dataset in args.datasets:
-        X_train, X_test, y_train, y_test = compare.load_split(dataset, args.seed)
+        if args.multiclass:
+            X_train, X_test, y_train, y_test = load_multiclass_split(
+                dataset, args.seed, args.min_class_rows
+            )
+        else:
+            X_train, X_test, y_train, y_test = compare.load_split(dataset, args.seed)
         for name in args.scorers:
             scorer = MADE.get(name) or get_scorer(name)
             scoring = scorer if name in MADE else name
@@ -82,29 +121,52 @@ def main(argv=None):
                         args.seed)
             calls = run(X_train, y_train, X_test, y_test, called(scorer), scorer,
                         args.trials, args.seed)
-            rows.append((dataset, len(y_train), name, curve, calls))
+            rows.append((dataset, len(y_train), len(set(y_train)), name, curve, calls))
             print(f"{dataset} {name}: {curve['seconds_per_trial']:.1f} s per trial "
                   f"against {calls['seconds_per_trial']:.1f} s", flush=True)
-    lines = [
-        "# A scikit-learn scorer solved as a curve, against the same scorer called",
-        "",
-        f"`ImbalancedSearchCV(scoring=name, n_trials={args.trials}, "
-        f"random_state={args.seed})` (the threshold chosen on the scorer's binary curve "
-        "in one pass; `f2` is `make_scorer(fbeta_score, beta=2)`, passed as the "
-        "scorer object) against the same search with the scorer wrapped in a plain "
-        "function (the scorer called at 64 cuts per threshold); compare.py's 75/25 "
-        f"split of seed {args.seed}, one core. Wall time of `fit` per trial, "
-        "`best_score_`, and the held-out score of the refitted model by the same "
-        "scorer.",
-        "",
-        "| dataset | training rows | scorer | s per trial, curve | s per trial, calls "
-        "| speed-up | best_score_, curve | best_score_, calls | held-out, curve "
-        "| held-out, calls |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+    if args.multiclass:
+        form = "confusion"
+        lines = [
+            "# A scikit-learn scorer of a multiclass problem counted from the "
+            "confusion matrix, against the same scorer called",
+            "",
+            f"`ImbalancedSearchCV(scoring=name, n_trials={args.trials}, "
+            f"random_state={args.seed})` on the classes of y (those of fewer than "
+            f"{args.min_class_rows} rows dropped), whose multiclass rule scores its "
+            "candidate class weights from the confusion matrix "
+            "(`imbtune.metrics.scorer_confusion`; `f2_macro` is "
+            "`make_scorer(fbeta_score, beta=2, average=\"macro\")`, passed as the "
+            "scorer object), against the same search with the scorer wrapped in a "
+            "plain function (the scorer called once per candidate, on a grid of 9 "
+            "steps instead of 25); a 75/25 stratified split of seed "
+            f"{args.seed}, one core. Wall time of `fit` per trial, `best_score_`, "
+            "and the held-out score of the refitted model by the same scorer.",
+            "",
+        ]
+    else:
+        form = "curve"
+        lines = [
+            "# A scikit-learn scorer solved as a curve, against the same scorer called",
+            "",
+            f"`ImbalancedSearchCV(scoring=name, n_trials={args.trials}, "
+            f"random_state={args.seed})` (the threshold chosen on the scorer's binary "
+            "curve in one pass; `f2` is `make_scorer(fbeta_score, beta=2)`, passed as "
+            "the scorer object) against the same search with the scorer wrapped in a "
+            "plain function (the scorer called at 64 cuts per threshold); "
+            f"compare.py's 75/25 split of seed {args.seed}, one core. Wall time of "
+            "`fit` per trial, `best_score_`, and the held-out score of the refitted "
+            "model by the same scorer.",
+            "",
+        ]
+    lines += [
+        f"| dataset | training rows | classes | scorer | s per trial, {form} "
+        f"| s per trial, calls | speed-up | best_score_, {form} | best_score_, calls "
+        f"| held-out, {form} | held-out, calls |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for dataset, n, name, curve, calls in rows:
+    for dataset, n, n_classes, name, curve, calls in rows:
         lines.append(
-            f"| {dataset} | {n} | {name} | {curve['seconds_per_trial']:.2f} | "
+            f"| {dataset} | {n} | {n_classes} | {name} | {curve['seconds_per_trial']:.2f} | "
             f"{calls['seconds_per_trial']:.2f} | "
             f"{calls['seconds_per_trial'] / curve['seconds_per_trial']:.1f}x | "
             f"{curve['best_score']:.4f} | {calls['best_score']:.4f} | "
@@ -112,11 +174,11 @@ def main(argv=None):
         )
     ratios = [calls["seconds_per_trial"] / curve["seconds_per_trial"]
               for *_, curve, calls in rows]
-    held = [r[3]["held_out"] - r[4]["held_out"] for r in rows]
+    held = [curve["held_out"] - calls["held_out"] for *_, curve, calls in rows]
     lines += [
         "",
         f"Median speed-up {np.median(ratios):.1f}x (from {min(ratios):.1f}x to "
-        f"{max(ratios):.1f}x); held-out score, curve minus calls: mean "
+        f"{max(ratios):.1f}x); held-out score, {form} minus calls: mean "
         f"{np.mean(held):+.4f} over {len(held)} cases "
         f"({sum(d > 0 for d in held)} up, {sum(d < 0 for d in held)} down).",
         "",

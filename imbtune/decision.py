@@ -299,13 +299,14 @@ class ClassWeightRule:
         n_classes = proba.shape[1]
         log_p = np.log(np.clip(proba, _EPS, None))
         w = np.zeros(n_classes)
-        # imbtune's own metrics are cheap to call; a scorer may not be (its
+        # imbtune's own metrics, and scikit-learn scorers that count a
+        # confusion matrix, are cheap to call; another scorer may not be (its
         # input validation alone takes milliseconds), so it gets a coarser grid.
         cheap = self.metric.cheap_labels
         grid = np.linspace(-3.0, 3.0, 25 if cheap else 9)
 
         def score(weights):
-            return self.metric.score_labels(y, np.argmax(log_p + weights, axis=1), n_classes)
+            return self.metric.rule_score(y, np.argmax(log_p + weights, axis=1), n_classes)
 
         def ascend(w):
             best = score(w)

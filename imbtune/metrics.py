@@ -16,7 +16,9 @@ Inside imbtune a metric is a :class:`Metric`: it knows whether it scores
 labels or probabilities, and for labels it can score every candidate
 threshold of a binary problem in one vectorised pass; :func:`scorer_curve`
 gives that pass to the scikit-learn scorers that score labels through the
-binary confusion counts alone.
+binary confusion counts alone, and :func:`scorer_confusion` scores the
+candidate rules of a multiclass problem from the confusion matrix for the
+scorers that need nothing else.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -48,6 +50,7 @@ __all__ = [
     "gmean",
     "macro_f1",
     "pr_auc",
+    "scorer_confusion",
     "scorer_curve",
 ]
 
@@ -439,6 +442,120 @@ def scorer_curve(scorer, classes=(0, 1)):
     return curve if sign == 1 else partial(_negated, curve)
 
 
+def _class_counts(cm):
+    """Each class's (tp, fp, tn, fn), one-vs-rest, from a confusion matrix
+    (rows true, columns predicted)."""
+    cm = np.asarray(cm, dtype=float)
+    tp = np.diag(cm)
+    fp = cm.sum(0) - tp
+    fn = cm.sum(1) - tp
+    return tp, fp, cm.sum() - tp - fp - fn, fn
+
+
+def _cm_averaged(per_class, average, cm):
+    """A per-class score of the F / precision / recall / Jaccard family
+    averaged as scikit-learn's ``average=`` does with ``labels=None``: over
+    the classes in ``y`` or in the predictions."""
+    tp, fp, tn, fn = _class_counts(cm)
+    if average == "micro":  # the counts summed over the classes
+        return float(per_class(tp.sum(), fp.sum(), tn.sum(), fn.sum()))
+    values = per_class(tp, fp, tn, fn)
+    if average == "macro":
+        return float(np.mean(values[(tp + fp + fn) > 0]))
+    support = tp + fn  # "weighted": by the true rows of each class
+    return float(_safe_div(np.sum(support * values), support.sum()))
+
+
+def _cm_accuracy(cm):
+    cm = np.asarray(cm, dtype=float)
+    return float(_safe_div(np.trace(cm), cm.sum()))
+
+
+def _cm_matthews(cm):
+    # scikit-learn's multiclass form (Gorodkin's R_K)
+    cm = np.asarray(cm, dtype=float)
+    t_sum, p_sum = cm.sum(1), cm.sum(0)
+    n = cm.sum()
+    cov_tp = np.trace(cm) * n - t_sum @ p_sum
+    cov_pp_tt = (n * n - p_sum @ p_sum) * (n * n - t_sum @ t_sum)
+    return 0.0 if cov_pp_tt == 0 else float(cov_tp / np.sqrt(cov_pp_tt))
+
+
+def _cm_negated(func, cm):
+    return -func(cm)
+
+
+def scorer_confusion(scorer):
+    """A scikit-learn scorer of a multiclass problem as a function of the
+    confusion matrix.
+
+    The multiclass counterpart of :func:`scorer_curve`: scorers made by
+    ``sklearn.metrics.make_scorer`` (and so every scorer name) of
+    ``accuracy_score``, ``balanced_accuracy_score``, ``matthews_corrcoef``,
+    and of ``f1_score``, ``fbeta_score``, ``precision_score``,
+    ``recall_score`` or ``jaccard_score`` with ``average`` ``"macro"``,
+    ``"weighted"`` or ``"micro"``, score predicted labels through the
+    confusion matrix alone; for them this returns ``func(cm)``, equal to the
+    scorer's value (its sign included) on the labels that made ``cm`` (rows
+    true, columns predicted; a class in neither counts as scikit-learn's
+    ``labels=None`` leaves it out). A multiclass decision rule is then
+    solved by counting, not by calling the scorer a few hundred times per
+    fit. Any other scorer or keyword gives None.
+
+    Parameters
+    ----------
+    scorer : callable
+        ``scorer(estimator, X, y)``.
+
+    Returns
+    -------
+    func : callable or None
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.metrics import f1_score, get_scorer
+    >>> from imbtune.metrics import scorer_confusion
+    >>> f1_macro = scorer_confusion(get_scorer("f1_macro"))
+    >>> cm = np.array([[5, 1, 0], [2, 3, 0], [0, 1, 1]])
+    >>> y_true = [0] * 6 + [1] * 5 + [2] * 2
+    >>> y_pred = [0] * 5 + [1] + [0] * 2 + [1] * 3 + [1, 2]
+    >>> bool(np.isclose(f1_macro(cm), f1_score(y_true, y_pred, average="macro")))
+    True
+    """
+    func = getattr(scorer, "_score_func", None)
+    kwargs = getattr(scorer, "_kwargs", None)
+    sign = getattr(scorer, "_sign", None)
+    if (
+        func is None
+        or not isinstance(kwargs, dict)
+        or sign not in (1, -1)
+        or getattr(scorer, "_response_method", None) != "predict"
+    ):
+        return None
+    kwargs = dict(kwargs)
+    if kwargs.pop("zero_division", 0) not in (0, "warn"):
+        return None
+    score = None
+    if func is _sk_metrics.accuracy_score:
+        score = _cm_accuracy if kwargs.pop("normalize", True) is True else None
+    elif func is _sk_metrics.balanced_accuracy_score:
+        adjusted = kwargs.pop("adjusted", False)
+        score = _from_confusion_balanced_accuracy if adjusted is False else None
+    elif func is _sk_metrics.matthews_corrcoef:
+        score = _cm_matthews
+    else:
+        per_class = _per_class_curve(func, kwargs)
+        average = kwargs.pop("average", "binary")
+        # scikit-learn ignores pos_label unless average="binary"
+        kwargs.pop("pos_label", None)
+        if per_class is not None and average in ("macro", "weighted", "micro"):
+            score = partial(_cm_averaged, per_class, average)
+    if score is None or kwargs:  # an unsupported value, or keywords left over
+        return None
+    return score if sign == 1 else partial(_cm_negated, score)
+
+
 def _confusion(y, y_pred, n_classes):
     return np.bincount(
         y * n_classes + y_pred, minlength=n_classes * n_classes
@@ -504,6 +621,11 @@ class Metric:
     # Whether score_labels is cheap enough to call a few hundred times per
     # decision rule (a user's scorer may not be).
     cheap_labels = True
+
+    def rule_score(self, y, y_pred, n_classes):
+        """Score encoded labels while a multiclass decision rule is solved
+        (called a few hundred times per fit); by default ``score_labels``."""
+        return self.score_labels(y, y_pred, n_classes)
 
     def threshold_curve(self, tp, fp, tn, fn, pos=1):
         """Vectorised score of a binary problem at many thresholds, or None;
@@ -640,16 +762,28 @@ class _ScorerMetric(Metric):
     ``curve``: the scorer of a binary problem as a function of encoded label
     1's counts ``(tp, fp, tn, fn)``, for the scorers that have one (see
     :func:`scorer_curve`); the scorer itself still scores the folds.
+    ``from_confusion``: for more than two classes, the scorer as a function
+    of the confusion matrix, for the scorers that have one (see
+    :func:`scorer_confusion`); it scores the candidates of a multiclass
+    rule, and the scorer still scores the folds.
     """
-
-    cheap_labels = False
 
     def __init__(self, name, scorer):
         super().__init__(name, "label")
         self.scorer = scorer
         self.classes = np.arange(2)
         self.curve = scorer_curve(scorer, self.classes)
+        self.from_confusion = None
         self._needs_known = False
+
+    @property
+    def cheap_labels(self):
+        return self.from_confusion is not None
+
+    def rule_score(self, y, y_pred, n_classes):
+        if self.from_confusion is None:
+            return self.score_labels(y, y_pred, n_classes)
+        return self.from_confusion(_confusion(y, y_pred, n_classes))
 
     def threshold_curve(self, tp, fp, tn, fn, pos=1):
         if self.curve is None:
@@ -676,6 +810,7 @@ class _ScorerMetric(Metric):
         self.classes = np.asarray(classes)
         n_classes = len(self.classes)
         self.curve = scorer_curve(self.scorer, self.classes) if n_classes == 2 else None
+        self.from_confusion = scorer_confusion(self.scorer) if n_classes > 2 else None
         proba = np.full((len(y), n_classes), 1.0 / n_classes)
         try:
             try:

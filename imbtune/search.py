@@ -353,7 +353,12 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         :func:`imbtune.metrics.scorer_curve`); other scorers and callables
         are called at 64 candidate thresholds, which costs 5 to 6 times as
         long per trial on small tables
-        (``benchmarks/results/scorer_speed.md``). A scorer sees the labels
+        (``benchmarks/results/scorer_speed.md``). With more than two
+        classes, the same scorers (the averaged forms: ``average`` "macro",
+        "weighted" or "micro") score the multiclass rule's candidate class
+        weights from the confusion matrix, as ``"macro_f1"`` does
+        (:func:`imbtune.metrics.scorer_confusion`); others are called per
+        candidate, on a coarser grid. A scorer sees the labels
         of ``y`` as they are, so its ``pos_label`` is one of them; one that
         cannot score them fails before the first trial.
     resamplers : list, default=None

@@ -178,6 +178,28 @@ def test_class_weight_rule_starts_once_where_argmax_s_end_predicts_every_class()
     assert len(calls) == 1 + 3 * 25  # one ascent: argmax, then a round of 3 x 25
 
 
+def test_class_weight_rule_counts_a_scikit_learn_scorer_instead_of_calling_it():
+    # scoring="f1_macro" solved the rule by calling the scorer a few hundred
+    # times per fit (each call validates its input), on a grid of 9 steps;
+    # it now counts the confusion matrix, on macro_f1's grid of 25, and
+    # ends where macro_f1 ends.
+    rng = np.random.default_rng(3)
+    y = rng.choice(3, 600, p=[0.8, 0.12, 0.08])
+    logits = rng.normal(0, 1, (600, 3))
+    logits[np.arange(600), y] += 1.5
+    logits[:, 0] += 2.0
+    proba = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
+    metric = get_metric("f1_macro")
+    metric.resolve(y, np.arange(3))
+    scorer, calls = metric.scorer, []
+    metric.scorer = lambda *args: calls.append(1) or scorer(*args)
+    rule = ClassWeightRule(metric).fit(proba, y)
+    assert calls == []
+    reference = ClassWeightRule(get_metric("macro_f1")).fit(proba, y)
+    np.testing.assert_allclose(rule.weights_, reference.weights_)
+    assert rule.score_ == pytest.approx(metric.score_labels(y, rule.predict(proba), 3))
+
+
 def test_class_weight_rule_keeps_argmax_s_end_on_a_tie():
     # Where both starts end equal, the weights are those from argmax.
     rng = np.random.default_rng(1)

@@ -35,6 +35,7 @@ from imbtune.metrics import (
     gmean,
     macro_f1,
     pr_auc,
+    scorer_confusion,
     scorer_curve,
 )
 
@@ -291,6 +292,75 @@ def test_scorer_curves_are_the_scorer_names_that_have_one():
     assert get_metric("neg_log_loss").threshold_curve(*np.ones((4, 1))) is None
     assert get_metric(lambda est, X, y: 0.0).threshold_curve(*np.ones((4, 1))) is None
     assert not get_metric("f1").cheap_labels and get_metric("macro_f1").cheap_labels
+
+
+# scikit-learn's scorer names that score a multiclass rule's candidates from
+# the confusion matrix
+SCORER_CONFUSIONS = sorted(
+    name for name in get_scorer_names()
+    if name not in METRICS and scorer_confusion(sk_get_scorer(name)) is not None
+)
+MADE_MULTICLASS = {
+    "f2_macro": make_scorer(fbeta_score, beta=2, average="macro"),
+    "f0.5_weighted": make_scorer(fbeta_score, beta=0.5, average="weighted", zero_division=0),
+    "neg_recall_macro": make_scorer(recall_score, average="macro", greater_is_better=False),
+    "precision_micro": make_scorer(precision_score, average="micro", zero_division="warn"),
+    "balanced_accuracy": make_scorer(balanced_accuracy_score),
+    # scikit-learn ignores pos_label (with a warning) unless average="binary"
+    "precision_macro_pos_label": make_scorer(precision_score, average="macro", pos_label=2),
+}
+LABELS5 = st.lists(st.tuples(st.integers(0, 4), st.integers(0, 4)), min_size=1, max_size=60)
+
+
+@pytest.mark.parametrize("name", SCORER_CONFUSIONS + sorted(MADE_MULTICLASS))
+@settings(max_examples=30, deadline=None)
+@given(LABELS5)
+def test_confusion_scores_of_scorers_equal_the_scorers(name, pairs):
+    """On five classes, with classes missing from y, from the predictions or
+    both, a scorer's confusion-matrix form gives what the scorer gives."""
+    metric = get_metric(MADE_MULTICLASS.get(name, name))
+    y = np.array([p[0] for p in pairs])
+    y_pred = np.array([p[1] for p in pairs])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zero-division and pos_label warnings
+        metric.resolve(np.repeat(np.arange(5), 2), np.arange(5))
+        expected = metric.score_labels(y, y_pred, 5)
+    assert metric.cheap_labels
+    assert metric.rule_score(y, y_pred, 5) == pytest.approx(expected, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    "scorer",
+    [
+        make_scorer(f1_score, average="macro", labels=[0, 1]),
+        make_scorer(f1_score, average="macro", zero_division=1.0),
+        make_scorer(f1_score, average="samples"),
+        make_scorer(f1_score),  # average="binary"
+        make_scorer(balanced_accuracy_score, adjusted=True),
+        make_scorer(accuracy_score, normalize=False),
+        make_scorer(cohen_kappa_score),
+        sk_get_scorer("roc_auc_ovr"),
+    ],
+    ids=["labels", "zero_division=1", "samples", "binary", "adjusted", "normalize=False",
+         "other-function", "proba"],
+)
+def test_scorers_without_a_confusion_form_are_called(scorer):
+    assert scorer_confusion(scorer) is None
+    assert scorer_confusion(lambda est, X, y: 0.0) is None
+
+
+def test_confusion_forms_are_the_scorer_names_that_have_one_and_pickle():
+    assert {"f1_macro", "f1_weighted", "f1_micro", "precision_macro", "recall_macro",
+            "jaccard_macro", "matthews_corrcoef", "accuracy"} <= set(SCORER_CONFUSIONS)
+    # only more than two classes take it: a binary rule has its curve
+    binary = get_metric("f1_macro")
+    binary.resolve(np.array([0, 1, 1, 0]), [0, 1])
+    assert binary.from_confusion is None and not binary.cheap_labels
+    metric = get_metric("matthews_corrcoef")
+    metric.resolve(np.array([0, 1, 2, 0]), ["a", "b", "c"])
+    again = pickle.loads(pickle.dumps(metric))
+    y, y_pred = np.array([0, 1, 2, 2, 1, 0]), np.array([0, 2, 2, 1, 1, 0])
+    assert again.rule_score(y, y_pred, 3) == metric.rule_score(y, y_pred, 3)
 
 
 @pytest.mark.parametrize("name", ["r2", "neg_mean_squared_error", "explained_variance"])

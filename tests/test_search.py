@@ -102,6 +102,21 @@ def test_multiclass_search(fetal_multiclass, quiet):
     assert 0.7 < search_pr.best_score_ <= 1
 
 
+def test_a_scikit_learn_multiclass_scorer_studies_as_imbtune_s_metric(fetal_multiclass, quiet):
+    # scoring="f1_macro" is macro_f1 by another name: its multiclass rules
+    # are solved from the confusion matrix on the same grid, so the study is
+    # the same (it was solved by calling the scorer, on a coarser grid).
+    X, y = fetal_multiclass
+    kwargs = dict(n_trials=3, **FAST)
+    ours = ImbalancedSearchCV(scoring="macro_f1", **kwargs).fit(X, y)
+    sklearn_s = ImbalancedSearchCV(scoring="f1_macro", **kwargs).fit(X, y)
+    assert sklearn_s.best_params_ == ours.best_params_
+    np.testing.assert_allclose(sklearn_s.cv_results_["mean_test_score"],
+                               ours.cv_results_["mean_test_score"], atol=1e-12)
+    np.testing.assert_allclose(sklearn_s.best_estimator_.class_weights_,
+                               ours.best_estimator_.class_weights_)
+
+
 def test_same_random_state_gives_the_same_study(breast_cancer, global_random_seed, quiet):
     X, y = breast_cancer
     kwargs = dict(n_trials=6, classifiers=["logreg", "lightgbm", "extra_trees"],
