@@ -25,7 +25,7 @@ coarser grid. Writes ``results/scorer_speed_multiclass.md``::
 
     IMBTUNE_DATA_DIR=../shared/datasets python benchmarks/scorer_speed.py \\
         fetal_health ecoli_multiclass --multiclass \\
-        --scorers f1_macro matthews_corrcoef f2_macro
+        --scorers f1_macro matthews_corrcoef f2_macro jaccard_weighted
 """
 
 # SPDX-License-Identifier: BSD-3-Clause

@@ -39,7 +39,10 @@ from sklearn.metrics import (
     recall_score,
 )
 from sklearn.metrics import get_scorer as _sk_get_scorer
-from sklearn.metrics._scorer import _BaseScorer  # for set_score_request (see _PRAUCScorer)
+from sklearn.metrics._scorer import (
+    _BaseScorer,  # for set_score_request (see _PRAUCScorer)
+    _Scorer,  # make_scorer's: its score function is known
+)
 
 __all__ = [
     "METRICS",
@@ -349,7 +352,8 @@ def _per_class_curve(func, kwargs):
     Jaccard family, and the ``average`` it asks for; None if unsupported."""
     if func is _sk_metrics.fbeta_score:
         beta = kwargs.pop("beta", None)
-        if not isinstance(beta, int | float) or isinstance(beta, bool) or beta <= 0:
+        if (not isinstance(beta, int | float) or isinstance(beta, bool)
+                or not 0 < beta < np.inf):  # nan and inf too
             return None
         return partial(_fbeta, beta)
     return {
@@ -358,6 +362,30 @@ def _per_class_curve(func, kwargs):
         _sk_metrics.recall_score: _recall,
         _sk_metrics.jaccard_score: _jaccard,
     }.get(func)
+
+
+def _label_scorer_parts(scorer):
+    """``(score function, a copy of its keywords, sign)`` of a scorer made by
+    ``make_scorer`` (or a scorer name) that scores predicted labels; None
+    for anything else, a subclass included (it may score otherwise)."""
+    if type(scorer) is not _Scorer:
+        return None
+    func = getattr(scorer, "_score_func", None)
+    kwargs = getattr(scorer, "_kwargs", None)
+    sign = getattr(scorer, "_sign", None)
+    if (
+        func is None
+        or not isinstance(kwargs, dict)
+        or sign not in (1, -1)
+        or getattr(scorer, "_response_method", None) != "predict"
+    ):
+        return None
+    return func, dict(kwargs), sign
+
+
+def _zero_division_is_zero(kwargs):
+    """Pop ``zero_division``: True where it scores an undefined ratio 0."""
+    return kwargs.pop("zero_division", 0) in (0, "warn")
 
 
 def scorer_curve(scorer, classes=(0, 1)):
@@ -399,19 +427,10 @@ def scorer_curve(scorer, classes=(0, 1)):
     >>> float(fraud(np.array(10), np.array(2), np.array(3), np.array(1)))
     0.625
     """
-    func = getattr(scorer, "_score_func", None)
-    kwargs = getattr(scorer, "_kwargs", None)
-    sign = getattr(scorer, "_sign", None)
-    if (
-        func is None
-        or not isinstance(kwargs, dict)
-        or sign not in (1, -1)
-        or getattr(scorer, "_response_method", None) != "predict"
-    ):
+    parts = _label_scorer_parts(scorer)
+    if parts is None:
         return None
-    kwargs = dict(kwargs)
-    if kwargs.pop("zero_division", 0) not in (0, "warn"):
-        return None
+    func, kwargs, sign = parts
     curve = None
     if func is _sk_metrics.accuracy_score:
         curve = _accuracy if kwargs.pop("normalize", True) is True else None
@@ -423,7 +442,7 @@ def scorer_curve(scorer, classes=(0, 1)):
         per_class = _per_class_curve(func, kwargs)
         average = kwargs.pop("average", "binary")
         pos_label = kwargs.pop("pos_label", 1)
-        if per_class is None:
+        if per_class is None or not _zero_division_is_zero(kwargs):
             return None
         if average == "binary":
             labels = list(classes)
@@ -523,19 +542,10 @@ def scorer_confusion(scorer):
     >>> bool(np.isclose(f1_macro(cm), f1_score(y_true, y_pred, average="macro")))
     True
     """
-    func = getattr(scorer, "_score_func", None)
-    kwargs = getattr(scorer, "_kwargs", None)
-    sign = getattr(scorer, "_sign", None)
-    if (
-        func is None
-        or not isinstance(kwargs, dict)
-        or sign not in (1, -1)
-        or getattr(scorer, "_response_method", None) != "predict"
-    ):
+    parts = _label_scorer_parts(scorer)
+    if parts is None:
         return None
-    kwargs = dict(kwargs)
-    if kwargs.pop("zero_division", 0) not in (0, "warn"):
-        return None
+    func, kwargs, sign = parts
     score = None
     if func is _sk_metrics.accuracy_score:
         score = _cm_accuracy if kwargs.pop("normalize", True) is True else None
@@ -549,7 +559,8 @@ def scorer_confusion(scorer):
         average = kwargs.pop("average", "binary")
         # scikit-learn ignores pos_label unless average="binary"
         kwargs.pop("pos_label", None)
-        if per_class is not None and average in ("macro", "weighted", "micro"):
+        if (per_class is not None and average in ("macro", "weighted", "micro")
+                and _zero_division_is_zero(kwargs)):
             score = partial(_cm_averaged, per_class, average)
     if score is None or kwargs:  # an unsupported value, or keywords left over
         return None
@@ -778,10 +789,11 @@ class _ScorerMetric(Metric):
 
     @property
     def cheap_labels(self):
-        return self.from_confusion is not None
+        # getattr: a metric unpickled from an imbtune before this attribute
+        return getattr(self, "from_confusion", None) is not None
 
     def rule_score(self, y, y_pred, n_classes):
-        if self.from_confusion is None:
+        if not self.cheap_labels:
             return self.score_labels(y, y_pred, n_classes)
         return self.from_confusion(_confusion(y, y_pred, n_classes))
 

@@ -354,8 +354,9 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         are called at 64 candidate thresholds, which costs 5 to 6 times as
         long per trial on small tables
         (``benchmarks/results/scorer_speed.md``). With more than two
-        classes, the same scorers (the averaged forms: ``average`` "macro",
-        "weighted" or "micro") score the multiclass rule's candidate class
+        classes, the same scorers (accuracy, balanced accuracy, MCC and
+        the averaged forms: ``average`` "macro", "weighted" or "micro")
+        score the multiclass rule's candidate class
         weights from the confusion matrix, as ``"macro_f1"`` does
         (:func:`imbtune.metrics.scorer_confusion`); others are called per
         candidate, on a coarser grid. A scorer sees the labels

@@ -20,10 +20,12 @@ from sklearn.metrics import (
     get_scorer_names,
     jaccard_score,
     make_scorer,
+    matthews_corrcoef,
     precision_score,
     recall_score,
 )
 from sklearn.metrics import get_scorer as sk_get_scorer
+from sklearn.metrics._scorer import _Scorer
 from sklearn.model_selection import cross_val_score
 
 from imbtune.metrics import (
@@ -127,6 +129,13 @@ def test_threshold_curve_equals_score_labels(pairs, name):
     if tp + fn == 0 or tn + fp == 0:
         return  # a threshold is only ever fitted on rows holding both classes
     assert curve[0] == pytest.approx(metric.score_labels(y, y_pred, 2))
+
+
+class _MyScorer(_Scorer):
+    """A scorer of the user's own that scores otherwise than its function."""
+
+    def _score(self, *args, **kwargs):
+        return 0.5 * super()._score(*args, **kwargs)
 
 
 # scikit-learn's scorer names with a curve (imbtune's own names come first)
@@ -275,9 +284,13 @@ def test_a_callable_may_take_the_length_of_x():
         make_scorer(fbeta_score, beta=-1.0),
         make_scorer(cohen_kappa_score),
         sk_get_scorer("average_precision"),
+        make_scorer(fbeta_score, beta=float("inf")),
+        make_scorer(matthews_corrcoef, zero_division=0),  # not a keyword of it
+        _MyScorer(f1_score, 1, {}, "predict"),
     ],
     ids=["pos_label-not-a-class", "pos_label=None", "zero_division=1", "labels", "samples",
-         "adjusted", "normalize=False", "negative-beta", "other-function", "proba"],
+         "adjusted", "normalize=False", "negative-beta", "other-function", "proba",
+         "beta=inf", "stray-zero_division", "subclass"],
 )
 def test_scorers_without_a_curve_are_called(scorer):
     assert scorer_curve(scorer) is None
@@ -340,9 +353,14 @@ def test_confusion_scores_of_scorers_equal_the_scorers(name, pairs):
         make_scorer(accuracy_score, normalize=False),
         make_scorer(cohen_kappa_score),
         sk_get_scorer("roc_auc_ovr"),
+        make_scorer(f1_score, average="macro", response_method=("decision_function", "predict")),
+        make_scorer(fbeta_score, beta=float("inf"), average="macro"),
+        make_scorer(accuracy_score, zero_division=0),  # not a keyword of accuracy_score
+        _MyScorer(f1_score, 1, {"average": "macro"}, "predict"),
     ],
     ids=["labels", "zero_division=1", "samples", "binary", "adjusted", "normalize=False",
-         "other-function", "proba"],
+         "other-function", "proba", "response-methods", "beta=inf", "stray-zero_division",
+         "subclass"],
 )
 def test_scorers_without_a_confusion_form_are_called(scorer):
     assert scorer_confusion(scorer) is None
@@ -359,8 +377,13 @@ def test_confusion_forms_are_the_scorer_names_that_have_one_and_pickle():
     metric = get_metric("matthews_corrcoef")
     metric.resolve(np.array([0, 1, 2, 0]), ["a", "b", "c"])
     again = pickle.loads(pickle.dumps(metric))
+    assert again.cheap_labels  # the confusion form came with it
     y, y_pred = np.array([0, 1, 2, 2, 1, 0]), np.array([0, 2, 2, 1, 1, 0])
     assert again.rule_score(y, y_pred, 3) == metric.rule_score(y, y_pred, 3)
+    # a metric pickled before from_confusion existed is read as without it
+    del again.__dict__["from_confusion"]
+    assert not again.cheap_labels
+    assert again.rule_score(y, y_pred, 3) == pytest.approx(metric.rule_score(y, y_pred, 3))
 
 
 @pytest.mark.parametrize("name", ["r2", "neg_mean_squared_error", "explained_variance"])
