@@ -334,8 +334,10 @@ def check_resampler_on(spec, frame):
             f"Resampler {spec.name!r} interpolates every column and cannot handle "
             f"the categorical column(s) {categorical[:5]}: it would blend their "
             "category codes into values that are no category. Use 'smote', "
-            "'smote_tomek' or 'smote_enn' (they switch to SMOTENC), or encode "
-            "those columns as numbers yourself."
+            "'smote_tomek' or 'smote_enn' (they switch to SMOTENC) or a SMOTENC "
+            "of your own; if the codes are numbers meant to be interpolated, "
+            "pass ResamplerSpec(name, sampler, handles_categorical=True), or "
+            "encode those columns as numbers yourself."
         )
 
 

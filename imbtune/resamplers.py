@@ -30,6 +30,7 @@ import numbers
 import time
 
 import numpy as np
+from imblearn.combine import SMOTEENN, SMOTETomek
 from imblearn.over_sampling import (
     ADASYN,
     SMOTE,
@@ -37,8 +38,10 @@ from imblearn.over_sampling import (
     SMOTENC,
     SVMSMOTE,
     BorderlineSMOTE,
+    KMeansSMOTE,
     RandomOverSampler,
 )
+from imblearn.pipeline import Pipeline
 from imblearn.under_sampling import (
     EditedNearestNeighbours,
     RandomUnderSampler,
@@ -146,18 +149,33 @@ class ResamplerSpec:
         Template sampler; ``None`` means "no resampling". Each build clones it
         and sets the sampled parameters with ``set_params``. A
         ``k_neighbors`` (or ``n_neighbors`` of an over-sampler) larger than the
-        fold's smallest class allows is clamped.
+        fold's smallest class allows is clamped. A ``random_state`` left at
+        None (in a ``Pipeline``'s steps, or a ``SMOTETomek``'s ``smote``, too)
+        takes the study's seed, so one ``random_state`` repeats the study; a
+        seed of its own is kept, and a ``random_state`` in ``space`` wins over
+        both.
     space : dict of str to optuna distribution, default=None
         Parameters to search (names as in ``sampler.set_params``).
-    handles_categorical : bool, default=True
+    handles_categorical : "auto" or bool, default="auto"
         Whether the sampler is valid on category codes. Specs that are not
         are left out of the default search on data with categorical columns,
-        and refused when asked for by name.
+        and refused when asked for by name or given as an object. ``"auto"``
+        is False for imbalanced-learn's over-samplers that interpolate every
+        column (``SMOTE``, ``BorderlineSMOTE``, ``SVMSMOTE``,
+        ``KMeansSMOTE``, ``ADASYN``, a ``SMOTETomek`` or ``SMOTEENN`` whose
+        SMOTE is one of them, and an imbalanced-learn ``Pipeline`` with one
+        of them as a step): they would blend category codes into values that
+        are no category. It is True for any other sampler (``SMOTENC``,
+        ``SMOTEN``, random, under- and cleaning samplers, your own). For
+        categorical data use the built-in ``"smote"`` (it switches to
+        ``SMOTENC``) or ``SMOTENC``; pass True if the codes are numbers to
+        interpolate.
     needs_finite : bool, default=True
         Whether missing values must be imputed before it runs.
 
     Examples
     --------
+    >>> from imblearn.over_sampling import SMOTE
     >>> from imblearn.under_sampling import NearMiss
     >>> from optuna.distributions import IntDistribution
     >>> from imbtune import ResamplerSpec
@@ -165,16 +183,47 @@ class ResamplerSpec:
     ...                      space={"n_neighbors": IntDistribution(1, 5)})
     >>> spec.name
     'nearmiss'
+    >>> spec.handles_categorical
+    True
+    >>> ResamplerSpec("my_smote", SMOTE()).handles_categorical
+    False
     """
 
     def __init__(
-        self, name, sampler=None, space=None, *, handles_categorical=True, needs_finite=True
+        self, name, sampler=None, space=None, *, handles_categorical="auto",
+        needs_finite=True,
     ):
         self.name = name
         self.sampler = sampler
         self.space = dict(space or {})
         self.handles_categorical = handles_categorical
         self.needs_finite = needs_finite
+
+    @property
+    def handles_categorical(self):
+        """Whether the sampler is valid on category codes: the value given,
+        or for ``"auto"`` whether the sampler leaves them whole (see the
+        class's parameters)."""
+        if isinstance(self._handles_categorical, str):  # "auto"
+            return not _interpolates(self.sampler)
+        return bool(self._handles_categorical)
+
+    @handles_categorical.setter
+    def handles_categorical(self, value):
+        if value is None or (isinstance(value, str) and value != "auto"):
+            raise ValueError(
+                f"handles_categorical of resampler {self.name!r} must be 'auto', "
+                f"True or False; got {value!r}."
+            )
+        self._handles_categorical = value
+
+    def __setstate__(self, state):
+        # A spec pickled before handles_categorical could be "auto" holds
+        # its value under the property's name.
+        state = dict(state)
+        if "handles_categorical" in state:
+            state["_handles_categorical"] = state.pop("handles_categorical")
+        self.__dict__.update(state)
 
     def __sklearn_clone__(self):
         """The copy :func:`sklearn.base.clone` makes: the same spec around a
@@ -249,17 +298,48 @@ class ResamplerSpec:
                 f"Resampler {self.name!r} has no parameter(s) {unknown}; "
                 f"valid ones are {sorted(valid)}."
             )
-        if "random_state" in valid:
-            params.setdefault("random_state", ctx.random_state)
         for key in ("k_neighbors", "n_neighbors"):
             k = params.get(key, valid.get(key))
             if self._clamps(key, sampler) and isinstance(k, int | np.integer):
                 targets = over_sampling_targets(ctx.counts, 1.0)
                 params[key] = _clamp_k(self.name, int(k), ctx, targets, key)
-        return sampler.set_params(**params)
+        sampler.set_params(**params)
+        # Every seed left at None, nested ones too (a Pipeline's steps, a
+        # SMOTETomek's smote), takes the study's, as a classifier's does; a
+        # seed of the user's own, or one drawn from the space, is kept.
+        unseeded = {
+            key: ctx.random_state
+            for key, value in sampler.get_params().items()
+            if value is None and key.split("__")[-1] == "random_state"
+            and key not in params
+        }
+        if unseeded:
+            sampler.set_params(**unseeded)
+        return sampler
 
     def __repr__(self):
         return f"ResamplerSpec({self.name!r})"
+
+
+_INTERPOLATING = (SMOTE, BorderlineSMOTE, SVMSMOTE, KMeansSMOTE, ADASYN)
+"""imbalanced-learn's over-samplers that draw new rows between two rows in
+every column, category codes included (SMOTENC and SMOTEN, subclasses of
+SMOTE, are told apart before)."""
+
+
+def _interpolates(sampler):
+    """Whether ``sampler`` blends every column of two rows into a new one, so
+    that category codes come out as values that are no category."""
+    if isinstance(sampler, SMOTENC | SMOTEN):
+        return False
+    if isinstance(sampler, _INTERPOLATING):
+        return True
+    if isinstance(sampler, SMOTETomek | SMOTEENN):
+        # Without a smote of its own it over-samples with a plain SMOTE.
+        return sampler.smote is None or _interpolates(sampler.smote)
+    if isinstance(sampler, Pipeline):
+        return any(_interpolates(step) for _, step in sampler.steps)
+    return False
 
 
 def _check_two_rows(name, ctx, targets):

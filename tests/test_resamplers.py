@@ -427,3 +427,140 @@ def test_a_fold_s_resampling_runs_under_the_search_s_deadline():
 
     evaluation.fit_final_model(config, X, y, mask, 2, 0, deadline=deadline)
     assert seen == [deadline] and _deadline.current() is None  # and reset after
+
+
+def _nested_samplers():
+    from imblearn.combine import SMOTETomek
+    from imblearn.pipeline import make_pipeline
+    from imblearn.under_sampling import RandomUnderSampler
+
+    return {
+        "pipeline": make_pipeline(RandomUnderSampler(sampling_strategy=0.3), SMOTE()),
+        "smote_tomek_with_smote": SMOTETomek(smote=SMOTE()),
+    }
+
+
+def test_a_user_s_seed_is_kept_and_unset_seeds_take_the_study_s():
+    from imblearn.pipeline import make_pipeline
+    from imblearn.under_sampling import RandomUnderSampler
+
+    X, y, mask = _fold([120, 30])
+    ctx = ResampleContext(y, 2, mask, random_state=7)
+    assert ResamplerSpec("own", SMOTE(random_state=42)).build({}, ctx).random_state == 42
+    assert ResamplerSpec("unset", SMOTE()).build({}, ctx).random_state == 7
+    # A seed drawn from the space wins over both.
+    assert ResamplerSpec("own", SMOTE(random_state=42)).build(
+        {"random_state": 3}, ctx).random_state == 3
+    # Nested seeds: each one left at None is set, one of the user's own kept.
+    template = make_pipeline(RandomUnderSampler(random_state=5, sampling_strategy=0.5),
+                             SMOTE())
+    built = ResamplerSpec("piped", template).build({}, ctx)
+    assert built.get_params()["randomundersampler__random_state"] == 5
+    assert built.get_params()["smote__random_state"] == 7
+    assert template.get_params()["smote__random_state"] is None  # template untouched
+    for sampler in _nested_samplers().values():
+        params = ResamplerSpec("nested", sampler).build({}, ctx).get_params()
+        seeds = {k: v for k, v in params.items() if k.split("__")[-1] == "random_state"}
+        assert len(seeds) == 2 and set(seeds.values()) == {7}, seeds
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize("name", sorted(_nested_samplers()))
+def test_same_random_state_repeats_a_study_with_a_nested_sampler(name):
+    import pandas as pd
+
+    from imbtune import ImbalancedSearchCV
+
+    from .conftest import small_imbalanced
+
+    # Only the top-level random_state was set: the under-sampler in a
+    # pipeline, or SMOTE-Tomek's own SMOTE, drew from NumPy's global state.
+    X, y = small_imbalanced(n=240, minority=40)
+    results = [
+        ImbalancedSearchCV(resamplers=[clone(_nested_samplers()[name])],
+                           classifiers=["logreg"], n_trials=2, cv=3, warm_start=False,
+                           random_state=0).fit(X, y).cv_results_
+        .drop(columns=["duration", "mean_fit_time"])
+        for _ in range(2)
+    ]
+    pd.testing.assert_frame_equal(*results)
+
+
+def _categorical_table():
+    import pandas as pd
+
+    rng = np.random.RandomState(0)
+    y = np.r_[np.zeros(200, int), np.ones(40, int)]
+    X = pd.DataFrame({"a": rng.normal(size=len(y)) + y, "b": rng.normal(size=len(y)),
+                      "colour": pd.Categorical(rng.choice(["red", "green", "blue"],
+                                                          len(y)))})
+    return X, y
+
+
+def _interpolating_samplers():
+    from imblearn.combine import SMOTEENN, SMOTETomek
+    from imblearn.over_sampling import ADASYN, SVMSMOTE, BorderlineSMOTE, KMeansSMOTE
+    from imblearn.pipeline import make_pipeline
+    from imblearn.under_sampling import RandomUnderSampler
+
+    return [SMOTE(), BorderlineSMOTE(), SVMSMOTE(), KMeansSMOTE(), ADASYN(),
+            SMOTETomek(), SMOTEENN(smote=BorderlineSMOTE()),
+            make_pipeline(RandomUnderSampler(sampling_strategy=0.5), SMOTE())]
+
+
+def test_handles_categorical_auto_tells_interpolating_samplers_apart():
+    from imblearn.combine import SMOTETomek
+    from imblearn.over_sampling import RandomOverSampler
+    from imblearn.under_sampling import RandomUnderSampler
+
+    for sampler in _interpolating_samplers():
+        assert not get_resampler_spec(sampler).handles_categorical, sampler
+        # the user's word wins
+        assert ResamplerSpec("mine", sampler, handles_categorical=True).handles_categorical
+    for sampler in [SMOTENC([0]), SMOTEN(), SMOTETomek(smote=SMOTENC([0])),
+                    RandomOverSampler(), RandomUnderSampler(), NearMiss(), TomekLinks(),
+                    EditedNearestNeighbours(), None]:
+        assert get_resampler_spec(sampler).handles_categorical, sampler
+    assert not ResamplerSpec("mine", NearMiss(), handles_categorical=False).handles_categorical
+    # A copy, and a spec pickled when the value was always a bool, read as it.
+    spec = ResamplerSpec("mine", SMOTE())
+    assert not clone(spec).handles_categorical
+    state = {**vars(spec), "handles_categorical": True}
+    del state["_handles_categorical"]
+    old = ResamplerSpec.__new__(ResamplerSpec)
+    old.__setstate__(state)
+    assert old.handles_categorical
+    with pytest.raises(ValueError, match="must be 'auto', True or False; got 'yes'"):
+        ResamplerSpec("mine", SMOTE(), handles_categorical="yes")
+
+
+@pytest.mark.parametrize("sampler", _interpolating_samplers(),
+                         ids=lambda s: type(s).__name__)
+def test_a_user_s_interpolating_sampler_is_refused_on_categorical_data(sampler):
+    from imbtune import ImbalancedPipeline, ImbalancedSearchCV
+
+    # It blended category codes into 1.06, 2.52, ... that LightGBM read as
+    # categories, silently.
+    X, y = _categorical_table()
+    name = type(sampler).__name__
+    with pytest.raises(ValueError, match=rf"Resampler '{name}' interpolates every "
+                                         r"column .*'colour'.*SMOTENC"):
+        ImbalancedSearchCV(resamplers=[sampler], classifiers=["logreg"], n_trials=2,
+                           cv=3, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match=rf"Resampler '{name}' interpolates every "
+                                         r"column .*'colour'.*SMOTENC"):
+        ImbalancedPipeline("logreg", resampler=sampler, cv=3, random_state=0).fit(X, y)
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_a_user_s_smote_runs_on_numeric_data_or_when_told_it_handles_categories():
+    from imbtune import ImbalancedSearchCV
+
+    X, y = _categorical_table()
+    kwargs = dict(classifiers=["logreg"], n_trials=2, cv=3, random_state=0)
+    numeric = X.drop(columns="colour")
+    assert len(ImbalancedSearchCV(resamplers=[SMOTE()], **kwargs)
+               .fit(numeric, y).cv_results_) == 2
+    # The old behaviour, asked for: the codes are interpolated as numbers.
+    told = ResamplerSpec("codes_as_numbers", SMOTE(), handles_categorical=True)
+    assert len(ImbalancedSearchCV(resamplers=[told], **kwargs).fit(X, y).cv_results_) == 2
