@@ -121,6 +121,14 @@ def _sample_weight(y, weights):
     return np.asarray([weights[int(label)] for label in y], dtype=float)
 
 
+def _sampler_steps(estimator):
+    """Names of the steps of a pipeline that resample (imbalanced-learn's
+    ``Pipeline`` with a sampler before the model)."""
+    if not isinstance(estimator, Pipeline):
+        return []
+    return [name for name, step in estimator.steps[:-1] if hasattr(step, "fit_resample")]
+
+
 def _accepts_sample_weight(estimator):
     if isinstance(estimator, Pipeline):
         estimator = estimator.steps[-1][1]
@@ -232,6 +240,11 @@ class ClassifierSpec:
         ``class_weight`` parameter when the estimator has one, else
         ``sample_weight`` when its ``fit`` takes one; ``None`` means the model
         cannot be weighted (``cost_weight`` is then not searched for it).
+        ``"auto"`` also leaves unweighted, with a warning at ``fit``, an
+        estimator that weighs classes itself (a ``class_weight`` set, in a
+        pipeline's steps too, or searched in ``space``) and a pipeline that
+        resamples before its model (see :meth:`own_weighting`); naming a
+        weighting for those is refused.
     native_categorical : bool, default=False
         If False, columns of category codes are one-hot encoded before the
         estimator sees them; if True the codes are passed as they are.
@@ -268,10 +281,40 @@ class ClassifierSpec:
             new.estimator = clone(self.estimator)
         return new
 
+    def own_weighting(self):
+        """Why the estimator takes no cost weight from imbtune, or None.
+
+        A ``class_weight`` set on the estimator (in a pipeline's steps too) or
+        searched in its space is the user's own: imbtune's weights would
+        replace it, or multiply it as sample weights. A pipeline that
+        resamples before its model fits the model on other rows than the
+        weights are computed for. ``weighting="auto"`` leaves such an
+        estimator unweighted (``cost_weight`` is not searched for it).
+        """
+        if self.estimator is None or not hasattr(self.estimator, "get_params"):
+            return None
+        params = self.estimator.get_params()
+        for key in sorted(set(params) | set(self.space)):
+            if key.split("__")[-1] != "class_weight":
+                continue
+            if key in self.space:
+                return f"its space searches {key}"
+            if params[key] is not None:
+                return f"it sets {key}={params[key]!r}"
+        steps = _sampler_steps(self.estimator)
+        if steps:
+            return (
+                f"its pipeline resamples (step {steps[0]!r}) before the model, so "
+                "weights of the rows it is given cannot reach the model"
+            )
+        return None
+
     def weighting_method(self):
         """``"class_weight"``, ``"sample_weight"`` or None."""
         if self.weighting != "auto":
             return self.weighting
+        if self.own_weighting() is not None:
+            return None
         if "class_weight" in self.estimator.get_params():
             return "class_weight"
         if _accepts_sample_weight(self.estimator):
@@ -357,7 +400,11 @@ class ClassifierSpec:
                 )
                 fit_params[key] = _sample_weight(ctx.y, weights)
             else:
+                own = self.own_weighting() if self.weighting == "auto" else None
                 raise ValueError(
+                    f"Classifier {self.name!r} takes no cost weight from imbtune, "
+                    f"as {own}, so cost_weight must be 0 for it."
+                    if own is not None else
                     f"Classifier {self.name!r} takes neither class_weight nor "
                     "sample_weight, so cost_weight must be 0 for it."
                 )

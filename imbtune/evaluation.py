@@ -30,6 +30,7 @@ import sklearn
 from scipy import sparse
 
 from . import _deadline
+from ._labels import encoded_spec
 from .classifiers import FitContext, get_classifier_spec
 from .decision import CALIBRATIONS, Calibrator, make_rule
 from .metrics import get_metric
@@ -197,10 +198,13 @@ def fit_final_model(config, X_encoded, y, categorical_mask, n_classes, random_st
                     n_threads=1, deadline=None, notes=None, labels=None):
     """Resample, then fit the classifier; returns the fitted model.
 
-    ``labels`` (the class labels behind ``y``'s codes) only name a class in
-    error messages.
+    ``labels`` are the class labels behind ``y``'s codes: they name a class
+    in error messages, and a dict of the user's sampler or model keyed by
+    them (``sampling_strategy``, ``class_weight``) is keyed by the codes.
     """
-    resampler = config.resampler_spec.build(
+    resampler_spec = encoded_spec(config.resampler_spec, labels)
+    classifier_spec = encoded_spec(config.classifier_spec, labels)
+    resampler = resampler_spec.build(
         config.resampler_params,
         ResampleContext(y, n_classes, categorical_mask, random_state, notes,
                         labels=labels),
@@ -214,7 +218,7 @@ def fit_final_model(config, X_encoded, y, categorical_mask, n_classes, random_st
             X_encoded, y = resampler.fit_resample(X_encoded, y)
         if np.shape(X_encoded)[1:] != (n_columns,) or len(y) != len(X_encoded):
             raise ValueError(
-                f"Resampler {config.resampler_spec.name!r} returned X of shape "
+                f"Resampler {resampler_spec.name!r} returned X of shape "
                 f"{np.shape(X_encoded)} and {len(y)} labels from {n_columns} columns; "
                 "a resampler may add or drop rows, never columns, and must return "
                 "one label per row."
@@ -231,12 +235,12 @@ def fit_final_model(config, X_encoded, y, categorical_mask, n_classes, random_st
     # A slow resampling may have spent the budget: no model fit after it
     # (a user's model cannot be stopped part-way).
     ctx.check_deadline()
-    if config.classifier_spec.float32_only():
-        _check_float32_range(X_encoded, config.classifier_spec.name)
-    model, fit_params = config.classifier_spec.build(config.classifier_params, ctx)
-    model = config.classifier_spec.fit_model(model, X_encoded, y, fit_params, ctx)
+    if classifier_spec.float32_only():
+        _check_float32_range(X_encoded, classifier_spec.name)
+    model, fit_params = classifier_spec.build(config.classifier_params, ctx)
+    model = classifier_spec.fit_model(model, X_encoded, y, fit_params, ctx)
     ctx.check_deadline()
-    return config.classifier_spec.after_fit(model)
+    return classifier_spec.after_fit(model)
 
 
 def _check_float32_range(X, name):

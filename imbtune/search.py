@@ -881,6 +881,7 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
             # as_frame leaves numeric columns float64 and categorical ones not.
             [str(name) for name, dtype in frame.dtypes.items() if dtype.kind != "f"],
         )
+        space.check_label_keys(classes)
         space.warn()
         warn_tiny_ranges(frame, space.classifiers.values())
         warn_columns(frame, y_encoded, classes, grouped=groups is not None)

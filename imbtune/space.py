@@ -27,6 +27,7 @@ from optuna.distributions import (
     IntDistribution,
 )
 
+from ._labels import encoded_spec
 from .classifiers import (
     CLASSIFIERS,
     DEFAULT_CLASSIFIERS,
@@ -224,6 +225,12 @@ def _check_spec(spec, template, what):
             "fit_resample; a resampler is an imbalanced-learn sampler or an object "
             "with fit_resample(X, y)."
         )
+    if template is not None and not hasattr(template, "get_params") and spec.space:
+        raise ValueError(
+            f"The space of {what} {spec.name!r} names {sorted(spec.space)}, but its "
+            f"{type(template).__name__} has no get_params/set_params to set them "
+            "with; give it scikit-learn's BaseEstimator interface, or an empty space."
+        )
     if template is None or not hasattr(template, "get_params"):
         return  # a built-in spec builds its own estimator
     valid = template.get_params()
@@ -271,6 +278,21 @@ def _check_weighting(spec, template):
             f"{type(template).__name__}.fit takes no sample_weight; use "
             "weighting=None (cost_weight is then not searched for it)."
         )
+    own = spec.own_weighting()
+    if spec.weighting in ("class_weight", "sample_weight") and own is not None:
+        raise ValueError(
+            f"Classifier {spec.name!r} has weighting={spec.weighting!r}, but {own}. "
+            "Use weighting=None or 'auto' (either leaves it unweighted). "
+            f"{_own_weighting_advice(own)}"
+        )
+
+
+def _own_weighting_advice(own):
+    if "class_weight" in own:
+        return ("For imbtune to search cost_weight for it, leave class_weight "
+                "unset and out of its space.")
+    return ("For imbtune to search cost_weight for it, resample with imbtune's "
+            "resamplers= instead of inside the pipeline.")
 
 
 def _as_list(choices):
@@ -351,6 +373,23 @@ class SearchSpace:
         for spec in specs:
             _check_spec(spec, spec.estimator, "classifier")
         self.classifiers = {spec.name: spec for spec in specs}
+        shared = sorted(set(self.resamplers) & set(self.classifiers))
+        if shared:
+            # a trial's parameters are "<name>__<param>": one name for both
+            # would hand each part the other's parameters
+            raise ValueError(
+                f"{shared} name both a resampler and a classifier; give one of "
+                "them another name (ResamplerSpec(name, ...) or "
+                "ClassifierSpec(name, ...))."
+            )
+        if cost_weighting:
+            for spec in specs:
+                own = spec.own_weighting() if spec.weighting == "auto" else None
+                if own is not None and not _is_builtin(spec, CLASSIFIERS):
+                    self.notes.append(
+                        f"Classifier {spec.name!r}: cost_weight is not searched "
+                        f"for it, as {own}. {_own_weighting_advice(own)}"
+                    )
 
     @staticmethod
     def _infeasible(spec, fold_counts, categorical_columns):
@@ -363,7 +402,10 @@ class SearchSpace:
                 f"handle categorical columns (X has {named}"
                 f"{f' and {more} more' if more > 0 else ''})",
                 "Use 'smote', 'smote_tomek' or 'smote_enn' (they switch to "
-                "SMOTENC), or encode the categorical columns as numbers yourself.",
+                "SMOTENC) or a SMOTENC of your own; if the codes are numbers "
+                "meant to be interpolated, pass ResamplerSpec(name, sampler, "
+                "handles_categorical=True), or encode the categorical columns as "
+                "numbers yourself.",
             )
         need = spec.min_class_rows()
         for counts in fold_counts:
@@ -376,6 +418,13 @@ class SearchSpace:
                     "Use fewer folds or more rows of the rare class.",
                 )
         return None
+
+    def check_label_keys(self, classes):
+        """Refuse, before any trial, a user's sampler or model whose dict
+        (``sampling_strategy``, ``class_weight``) is keyed by a label that
+        is not one of ``classes`` (see :func:`imbtune._labels.encoded_spec`)."""
+        for spec in [*self.resamplers.values(), *self.classifiers.values()]:
+            encoded_spec(spec, classes)
 
     def warn(self):
         for note in self.notes:

@@ -14,6 +14,7 @@ from imblearn.under_sampling import NearMiss
 from sklearn.base import clone
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.exceptions import DataConversionWarning
+from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import (
     GroupKFold,
     RepeatedStratifiedKFold,
@@ -672,3 +673,14 @@ def test_x_and_y_indexed_in_different_orders_are_named():
         ImbalancedPipeline("logreg", cv=3, random_state=0).fit(shuffled, y.to_numpy())
         ImbalancedPipeline("logreg", cv=3, random_state=0).fit(
             shuffled.reset_index(drop=True), y)
+
+
+def test_a_cost_weight_for_a_model_that_weighs_classes_itself_says_why_it_cannot():
+    # it said the model "takes neither class_weight nor sample_weight"
+    X, y = small_imbalanced()
+    pipe = ImbalancedPipeline(LogisticRegression(class_weight="balanced"), cost_weight=0.5,
+                              cv=3)
+    with pytest.raises(ValueError, match=r"takes no cost weight from imbtune, as it sets "
+                                         r"class_weight='balanced', so cost_weight must be 0"):
+        pipe.fit(X, y)
+    ImbalancedPipeline(LogisticRegression(class_weight="balanced"), cv=3).fit(X, y)

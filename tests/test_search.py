@@ -16,13 +16,17 @@ import optuna
 import pandas as pd
 import pytest
 import scipy.sparse as sp
+from imblearn.over_sampling import SMOTE
+from imblearn.pipeline import make_pipeline as make_imblearn_pipeline
 from imblearn.under_sampling import NearMiss
-from optuna.distributions import FloatDistribution, IntDistribution
+from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedKFold
 from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_info, threadpool_limits
 
 import imbtune.search as search_module
@@ -1251,6 +1255,13 @@ def test_pos_label_of_a_multiclass_problem_is_ignored_with_a_warning():
         _search(pos_label=9, n_trials=1).fit(X, y3)
 
 
+class _BareSampler:
+    """A sampler with fit_resample alone."""
+
+    def fit_resample(self, X, y):
+        return X, y
+
+
 def test_user_specs_are_checked_before_any_trial_runs():
     from sklearn.svm import SVC
 
@@ -1298,12 +1309,73 @@ def test_user_specs_are_checked_before_any_trial_runs():
         (dict(resamplers=[ResamplerSpec("nm", NearMiss(),
                                         space={"k": IntDistribution(1, 3)})]),
          ValueError, r"names parameter\(s\) \['k'\] that NearMiss does not have"),
+        # found by failing every trial
+        (dict(resamplers=[ResamplerSpec("bare", _BareSampler(),
+                                        space={"k": IntDistribution(1, 3)})]),
+         ValueError, r"The space of resampler 'bare' names \['k'\], but its _BareSampler "
+                     r"has no get_params/set_params"),
+        # one name for both parts handed each the other's parameters
+        (dict(resamplers=["none", ResamplerSpec("rf", NearMiss())],
+              classifiers=[ClassifierSpec("rf", LogisticRegression())]),
+         ValueError, r"\['rf'\] name both a resampler and a classifier; give one of "
+                     r"them another name"),
+        # imbtune's weights would replace or multiply the user's own
+        (dict(classifiers=[ClassifierSpec("x", LogisticRegression(class_weight="balanced"),
+                                          weighting="class_weight")]),
+         ValueError, r"has weighting='class_weight', but it sets class_weight='balanced'\. "
+                     r"Use weighting=None or 'auto'"),
+        (dict(classifiers=[ClassifierSpec(
+            "x", LogisticRegression(), weighting="class_weight",
+            space={"class_weight": CategoricalDistribution([None, "balanced"])})]),
+         ValueError, r"but its space searches class_weight"),
+        (dict(classifiers=[ClassifierSpec(
+            "x", make_imblearn_pipeline(SMOTE(), LogisticRegression()),
+            weighting="sample_weight")]),
+         ValueError, r"but its pipeline resamples \(step 'smote'\) before the model.*"
+                     r"resample with imbtune's resamplers= instead"),
     ]
     for kwargs, error, match in cases:
         search = _search(**kwargs)
         with pytest.raises(error, match=match):
             search.fit(X, y)
         assert not hasattr(search, "study_")  # before any trial
+
+
+def test_a_classifier_that_weighs_classes_itself_is_left_unweighted():
+    # class_weight="balanced" was kept where a trial drew cost_weight 0 and
+    # replaced by imbtune's weights elsewhere (a searched class_weight was
+    # reported in cv_results_ but not fitted); in a pipeline imbtune's
+    # sample weights multiplied it; an imblearn pipeline that resamples
+    # failed every trial (weights for the rows before its resampling).
+    X, y = small_imbalanced()
+    cases = {
+        "preset": LogisticRegression(class_weight="balanced"),
+        "in_pipeline": make_pipeline(StandardScaler(),
+                                     LogisticRegression(class_weight={0: 1, 1: 5})),
+        "resamples": make_imblearn_pipeline(SMOTE(k_neighbors=3), LogisticRegression()),
+    }
+    for name, template in cases.items():
+        with pytest.warns(FallbackWarning, match=rf"Classifier '{name}': cost_weight is "
+                                                 r"not searched for it, as"):
+            search = _search(classifiers=[ClassifierSpec(name, template)],
+                             resamplers=["none"], n_trials=3).fit(X, y)
+        assert (search.cv_results_["state"] == "COMPLETE").all()
+        assert "cost_weight" not in search.best_params_
+        model = search.best_estimator_.fold_models_[0][1]
+        final = model.steps[-1][1] if hasattr(model, "steps") else model
+        own = template.steps[-1][1] if hasattr(template, "steps") else template
+        assert final.class_weight == own.class_weight  # as the user set it
+    searched = ClassifierSpec(
+        "searched", LogisticRegression(),
+        space={"class_weight": CategoricalDistribution([None, "balanced"])})
+    with pytest.warns(FallbackWarning, match="its space searches class_weight"):
+        search = _search(classifiers=[searched], resamplers=["none"], n_trials=4).fit(X, y)
+    assert "cost_weight" not in search.best_params_
+    fitted = search.best_estimator_.fold_models_[0][1]
+    assert fitted.class_weight == search.best_params_["searched__class_weight"]
+    # a plain estimator is still weighted, and a built-in warns nothing
+    plain = ClassifierSpec("plain", LogisticRegression())
+    assert plain.weighting_method() == "class_weight" and plain.own_weighting() is None
 
 
 def test_a_spec_subclass_that_builds_its_own_estimator_is_taken(quiet):

@@ -1,0 +1,76 @@
+"""A user's dicts keyed by class labels reach imbtune's encoded y rightly."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from imblearn.over_sampling import SMOTE, RandomOverSampler
+from imblearn.pipeline import make_pipeline as make_imblearn_pipeline
+from imblearn.under_sampling import RandomUnderSampler
+from sklearn.linear_model import LogisticRegression
+
+from imbtune import ClassifierSpec, ImbalancedSearchCV, ResamplerSpec
+from imbtune._labels import encoded_spec
+
+from .conftest import small_imbalanced
+
+
+def test_label_keyed_dicts_are_keyed_by_the_codes():
+    spec = ResamplerSpec("ros", RandomOverSampler(sampling_strategy={"suspect": 600}))
+    encoded = encoded_spec(spec, np.array(["normal", "pathological", "suspect"]))
+    assert encoded.sampler.sampling_strategy == {2: 600}
+    assert spec.sampler.sampling_strategy == {"suspect": 600}  # the template is untouched
+    nested = ResamplerSpec("chain", make_imblearn_pipeline(
+        RandomUnderSampler(sampling_strategy={1: 50}), SMOTE(sampling_strategy={3: 40})))
+    encoded = encoded_spec(nested, np.array([1, 2, 3]))
+    assert encoded.sampler.get_params()["randomundersampler__sampling_strategy"] == {0: 50}
+    assert encoded.sampler.get_params()["smote__sampling_strategy"] == {2: 40}
+    model = ClassifierSpec("lr", LogisticRegression(class_weight={np.int64(1): 1, 3: 20}))
+    assert encoded_spec(model, np.array([1, 2, 3])).estimator.class_weight == {0: 1, 2: 20}
+    plain = ClassifierSpec("lr", LogisticRegression(class_weight="balanced"))
+    assert encoded_spec(plain, np.array([1, 2, 3])) is plain
+    with pytest.raises(ValueError, match=r"Resampler 'ros': its sampling_strategy is keyed "
+                                         r"by 'suspect', which is not a class of y "
+                                         r"\(\[0, 1\]\); key it by y's own labels"):
+        encoded_spec(spec, np.array([0, 1]))
+
+
+class _CountingOverSampler(RandomOverSampler):
+    """Records the class counts it returns."""
+
+    counts = []
+
+    def fit_resample(self, X, y, **params):
+        X_res, y_res = super().fit_resample(X, y, **params)
+        _CountingOverSampler.counts.append(np.bincount(y_res, minlength=3).tolist())
+        return X_res, y_res
+
+
+def test_a_sampling_strategy_of_the_user_s_labels_grows_that_class(quiet):
+    # With labels 1, 2, 3, {2: 150} grew the class coded 2: label 3.
+    rng = np.random.RandomState(0)
+    y = pd.Series(np.repeat([1, 2, 3], [200, 40, 30]))
+    X = pd.DataFrame(rng.normal(size=(len(y), 3)) + y.to_numpy()[:, None], columns=list("abc"))
+    _CountingOverSampler.counts = []
+    search = ImbalancedSearchCV(
+        resamplers=[ResamplerSpec("ros", _CountingOverSampler(sampling_strategy={2: 150}))],
+        classifiers=["logreg"], cost_weighting=False, n_trials=1, cv=3, n_repeats=1,
+        random_state=0,
+    ).fit(X, y)
+    assert len(_CountingOverSampler.counts) >= 3
+    for counts in _CountingOverSampler.counts:
+        assert counts[1] == 150 and counts[2] < 30  # label 2 grown, label 3 as it was
+    assert search.best_score_ > 0
+
+
+def test_a_dict_keyed_by_a_label_y_lacks_is_refused_before_any_trial():
+    X, y = small_imbalanced()
+    y = np.where(y == 1, "diabetic", "healthy")
+    search = ImbalancedSearchCV(
+        classifiers=[ClassifierSpec("lr", LogisticRegression(class_weight={0: 1, 1: 9}))],
+        resamplers=["none"], n_trials=2, cv=3, random_state=0,
+    )
+    with pytest.raises(ValueError, match=r"Classifier 'lr': its class_weight is keyed by 0, "
+                                         r"which is not a class of y \(\['diabetic', "
+                                         r"'healthy'\]\)"):
+        search.fit(X, y)
+    assert not hasattr(search, "study_")
