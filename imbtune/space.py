@@ -197,7 +197,12 @@ def _unique_names(specs, what, registry):
     names = [spec.name for spec in specs]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
-        raise ValueError(f"Duplicate {what} name(s) {duplicates}; names must be unique.")
+        spec_class = "ResamplerSpec" if what == "resampler" else "ClassifierSpec"
+        raise ValueError(
+            f"Duplicate {what} name(s) {duplicates}; names must be unique. An "
+            f"estimator given as it is is named after its class: wrap each in "
+            f"{spec_class}(name, estimator) with a name of its own."
+        )
     for name in names:
         if "__" in name:
             raise ValueError(f"{what} name {name!r} must not contain '__'.")

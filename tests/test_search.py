@@ -1269,6 +1269,11 @@ def test_user_specs_are_checked_before_any_trial_runs():
     cases = [
         (dict(resamplers=[ResamplerSpec("nm", NearMiss()), ResamplerSpec("nm", NearMiss())]),
          ValueError, r"Duplicate resampler name\(s\) \['nm'\]"),
+        (dict(classifiers=[make_pipeline(StandardScaler(), LogisticRegression()),
+                           make_pipeline(StandardScaler(), KNeighborsClassifier())]),
+         ValueError, r"Duplicate classifier name\(s\) \['Pipeline'\]; names must be "
+                     r"unique\. An estimator given as it is is named after its class: wrap "
+                     r"each in ClassifierSpec\(name, estimator\)"),
         (dict(resamplers=["smote", ResamplerSpec("smote", NearMiss())]),
          ValueError, r"spec is named 'smote', the name of a built-in resampler"),
         (dict(classifiers=[ClassifierSpec("logreg", KNeighborsClassifier())]),
