@@ -4,8 +4,9 @@ Inside imbtune ``y`` is encoded as ``0..n_classes-1`` (the order of
 ``classes_``), and samplers and models are fitted on those codes. A dict
 keyed by the user's own labels, such as
 ``RandomOverSampler(sampling_strategy={"suspect": 600})`` or
-``LogisticRegression(class_weight={1: 1, 3: 20})``, would then name another
-class or none; :func:`encoded_spec` keys it by the codes instead.
+``LogisticRegression(class_weight={1: 1, 3: 20})``, or a list of labels,
+such as ``EditedNearestNeighbours(sampling_strategy=["suspect"])``, would
+then name another class or none; :func:`encoded_spec` translates them.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -32,31 +33,37 @@ def _plain(label):
 
 
 def label_keyed_params(estimator):
-    """``{parameter: dict}`` of the estimator's parameters, nested ones
-    included, that map class labels to values."""
+    """``{parameter: value}`` of the estimator's parameters, nested ones
+    included, that name classes by their labels: a dict of label to value
+    (``sampling_strategy``, ``class_weight``), or a list of labels (a
+    cleaning sampler's ``sampling_strategy``)."""
     if not hasattr(estimator, "get_params"):
         return {}
     return {
         key: value
         for key, value in estimator.get_params().items()
-        if key.split("__")[-1] in LABEL_KEYED and isinstance(value, dict)
+        if (key.split("__")[-1] in LABEL_KEYED and isinstance(value, dict))
+        or (key.split("__")[-1] == "sampling_strategy" and isinstance(value, list | tuple))
     }
 
 
 def _encoded_keys(value, classes, what):
     codes = {_plain(label): code for code, label in enumerate(classes)}
-    out = {}
-    for key, item in value.items():
-        code = codes.get(_plain(key))
+
+    def code_of(label):
+        code = codes.get(_plain(label))
         if code is None:
-            shown = ", ".join(label_repr(label) for label in classes)
+            shown = ", ".join(label_repr(c) for c in classes)
             raise ValueError(
-                f"{what} is keyed by {key!r}, which is not a class of y "
-                f"([{shown}]); key it by y's own labels (imbtune hands the "
-                "model and sampler y's codes and keys the dict by them)."
+                f"{what} names {label!r}, which is not a class of y "
+                f"([{shown}]); name classes by y's own labels (imbtune hands the "
+                "model and sampler y's codes and translates them)."
             )
-        out[code] = item
-    return out
+        return code
+
+    if isinstance(value, dict):
+        return {code_of(key): item for key, item in value.items()}
+    return type(value)(code_of(label) for label in value)
 
 
 def encoded_spec(spec, classes):
@@ -80,4 +87,5 @@ def encoded_spec(spec, classes):
     }
     new = copy.copy(spec)
     setattr(new, attr, clone(template).set_params(**updates))
+    new._user_template = template  # for messages, in the user's labels
     return new

@@ -121,6 +121,15 @@ def _sample_weight(y, weights):
     return np.asarray([weights[int(label)] for label in y], dtype=float)
 
 
+# Parameters by which a model weighs its classes itself, and their values
+# that leave it unweighted (LightGBM's and XGBoost's own, and class_weight).
+_OWN_WEIGHTS = {
+    "class_weight": (None,),
+    "scale_pos_weight": (None, 1, 1.0),
+    "is_unbalance": (None, False),
+}
+
+
 def _sampler_steps(estimator):
     """Names of the steps of a pipeline that resample (imbalanced-learn's
     ``Pipeline`` with a sampler before the model)."""
@@ -241,8 +250,9 @@ class ClassifierSpec:
         ``sample_weight`` when its ``fit`` takes one; ``None`` means the model
         cannot be weighted (``cost_weight`` is then not searched for it).
         ``"auto"`` also leaves unweighted, with a warning at ``fit``, an
-        estimator that weighs classes itself (a ``class_weight`` set, in a
-        pipeline's steps too, or searched in ``space``) and a pipeline that
+        estimator that weighs classes itself (a ``class_weight``,
+        ``scale_pos_weight`` or ``is_unbalance`` set on the model, the last
+        step of a pipeline, or searched in ``space``) and a pipeline that
         resamples before its model (see :meth:`own_weighting`); naming a
         weighting for those is refused.
     native_categorical : bool, default=False
@@ -284,24 +294,33 @@ class ClassifierSpec:
     def own_weighting(self):
         """Why the estimator takes no cost weight from imbtune, or None.
 
-        A ``class_weight`` set on the estimator (in a pipeline's steps too) or
-        searched in its space is the user's own: imbtune's weights would
+        A ``class_weight`` (or LightGBM's and XGBoost's ``scale_pos_weight``
+        or ``is_unbalance``) set on the model (the last step of a pipeline)
+        or searched in its space is the user's own: imbtune's weights would
         replace it, or multiply it as sample weights. A pipeline that
         resamples before its model fits the model on other rows than the
         weights are computed for. ``weighting="auto"`` leaves such an
         estimator unweighted (``cost_weight`` is not searched for it).
         """
-        if self.estimator is None or not hasattr(self.estimator, "get_params"):
+        # the template as the user gave it (a copy made for one fit holds
+        # its class labels translated to y's codes)
+        template = getattr(self, "_user_template", self.estimator)
+        if template is None or not hasattr(template, "get_params"):
             return None
-        params = self.estimator.get_params()
-        for key in sorted(set(params) | set(self.space)):
-            if key.split("__")[-1] != "class_weight":
+        model, prefix = template, ""
+        if isinstance(template, Pipeline):  # the model's weights, not a step's
+            name, model = template.steps[-1]
+            prefix = f"{name}__"
+        params = {prefix + key: value for key, value in model.get_params().items()}
+        for key in sorted(set(params) | {k for k in self.space if k.startswith(prefix)}):
+            param = key.split("__")[-1]
+            if param not in _OWN_WEIGHTS:
                 continue
             if key in self.space:
                 return f"its space searches {key}"
-            if params[key] is not None:
+            if params[key] not in _OWN_WEIGHTS[param]:
                 return f"it sets {key}={params[key]!r}"
-        steps = _sampler_steps(self.estimator)
+        steps = _sampler_steps(template)
         if steps:
             return (
                 f"its pipeline resamples (step {steps[0]!r}) before the model, so "

@@ -162,8 +162,8 @@ class ResamplerSpec:
         and refused when asked for by name or given as an object. ``"auto"``
         is False for imbalanced-learn's over-samplers that interpolate every
         column (``SMOTE``, ``BorderlineSMOTE``, ``SVMSMOTE``,
-        ``KMeansSMOTE``, ``ADASYN``, a ``SMOTETomek`` or ``SMOTEENN`` whose
-        SMOTE is one of them, and an imbalanced-learn ``Pipeline`` with one
+        ``KMeansSMOTE``, ``ADASYN``, a ``SMOTETomek`` or ``SMOTEENN`` with
+        a plain ``SMOTE``, and an imbalanced-learn ``Pipeline`` with one
         of them as a step): they would blend category codes into values that
         are no category. It is True for any other sampler (``SMOTENC``,
         ``SMOTEN``, random, under- and cleaning samplers, your own). For

@@ -419,3 +419,37 @@ def test_columns_too_narrow_for_scikit_learn_s_trees_are_named(breast_cancer):
                            cv=3, random_state=0).fit(tiny, y)
         ImbalancedPipeline("random_forest", classifier_params={"n_estimators": 10},
                            cv=3, random_state=0).fit(X, y)
+
+
+def test_own_weighting_names_what_weighs_the_model_s_classes():
+    from imblearn.over_sampling import SMOTE
+    from imblearn.pipeline import make_pipeline as make_imblearn_pipeline
+    from lightgbm import LGBMClassifier
+    from sklearn.feature_selection import SelectFromModel
+    from sklearn.pipeline import make_pipeline
+    from xgboost import XGBClassifier
+
+    own = {
+        "xgb": XGBClassifier(scale_pos_weight=4),
+        "lgbm_unbalance": LGBMClassifier(is_unbalance=True),
+        "lgbm_pos": LGBMClassifier(scale_pos_weight=10),
+        "lr": LogisticRegression(class_weight="balanced"),
+        "last_step": make_pipeline(LinearSVC(), LogisticRegression(class_weight={0: 1})),
+        "resamples": make_imblearn_pipeline(SMOTE(), LogisticRegression()),
+    }
+    for name, template in own.items():
+        spec = ClassifierSpec(name, template)
+        assert spec.own_weighting() is not None, name
+        assert spec.weighting_method() is None, name
+    # weighted by imbtune: defaults, and weights of a step that only selects
+    # features (not the model's)
+    weighted = {
+        "xgb": XGBClassifier(),
+        "lgbm": LGBMClassifier(),
+        "selector": make_pipeline(SelectFromModel(LinearSVC(class_weight="balanced")),
+                                  LogisticRegression()),
+    }
+    for name, template in weighted.items():
+        spec = ClassifierSpec(name, template)
+        assert spec.own_weighting() is None, name
+        assert spec.weighting_method() is not None, name

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from imblearn.over_sampling import SMOTE, RandomOverSampler
 from imblearn.pipeline import make_pipeline as make_imblearn_pipeline
-from imblearn.under_sampling import RandomUnderSampler
+from imblearn.under_sampling import EditedNearestNeighbours, RandomUnderSampler
 from sklearn.linear_model import LogisticRegression
 
 from imbtune import ClassifierSpec, ImbalancedSearchCV, ResamplerSpec
@@ -28,10 +28,16 @@ def test_label_keyed_dicts_are_keyed_by_the_codes():
     assert encoded_spec(model, np.array([1, 2, 3])).estimator.class_weight == {0: 1, 2: 20}
     plain = ClassifierSpec("lr", LogisticRegression(class_weight="balanced"))
     assert encoded_spec(plain, np.array([1, 2, 3])) is plain
-    with pytest.raises(ValueError, match=r"Resampler 'ros': its sampling_strategy is keyed "
-                                         r"by 'suspect', which is not a class of y "
-                                         r"\(\[0, 1\]\); key it by y's own labels"):
+    # a cleaning sampler names the classes to clean in a list
+    cleaner = ResamplerSpec("enn", EditedNearestNeighbours(sampling_strategy=["suspect"]))
+    encoded = encoded_spec(cleaner, np.array(["normal", "pathological", "suspect"]))
+    assert encoded.sampler.sampling_strategy == [2]
+    with pytest.raises(ValueError, match=r"Resampler 'ros': its sampling_strategy names "
+                                         r"'suspect', which is not a class of y "
+                                         r"\(\[0, 1\]\); name classes by y's own labels"):
         encoded_spec(spec, np.array([0, 1]))
+    with pytest.raises(ValueError, match=r"its sampling_strategy names 'suspect'"):
+        encoded_spec(cleaner, np.array([0, 1]))
 
 
 class _CountingOverSampler(RandomOverSampler):
@@ -62,6 +68,36 @@ def test_a_sampling_strategy_of_the_user_s_labels_grows_that_class(quiet):
     assert search.best_score_ > 0
 
 
+class _CountingCleaner(EditedNearestNeighbours):
+    """Records the class counts it is given and returns."""
+
+    counts = []
+
+    def fit_resample(self, X, y, **params):
+        X_res, y_res = super().fit_resample(X, y, **params)
+        _CountingCleaner.counts.append((np.bincount(y, minlength=3).tolist(),
+                                        np.bincount(y_res, minlength=3).tolist()))
+        return X_res, y_res
+
+
+def test_a_cleaning_sampler_s_list_of_the_user_s_labels_cleans_that_class(quiet):
+    # With labels 1, 2, 3, ENN(sampling_strategy=[2]) cleaned label 3.
+    rng = np.random.RandomState(1)
+    y = pd.Series(np.repeat([1, 2, 3], [200, 60, 60]))
+    X = pd.DataFrame(rng.normal(size=(len(y), 3)) + 0.7 * y.to_numpy()[:, None],
+                     columns=list("abc"))
+    _CountingCleaner.counts = []
+    ImbalancedSearchCV(
+        resamplers=[ResamplerSpec("my_enn", _CountingCleaner(sampling_strategy=[2]))],
+        classifiers=["logreg"], cost_weighting=False, n_trials=1, cv=3, n_repeats=1,
+        random_state=0,
+    ).fit(X, y)
+    assert len(_CountingCleaner.counts) >= 3
+    for before, after in _CountingCleaner.counts:
+        assert after[1] < before[1]  # label 2 cleaned
+        assert after[0] == before[0] and after[2] == before[2]
+
+
 def test_a_dict_keyed_by_a_label_y_lacks_is_refused_before_any_trial():
     X, y = small_imbalanced()
     y = np.where(y == 1, "diabetic", "healthy")
@@ -69,7 +105,7 @@ def test_a_dict_keyed_by_a_label_y_lacks_is_refused_before_any_trial():
         classifiers=[ClassifierSpec("lr", LogisticRegression(class_weight={0: 1, 1: 9}))],
         resamplers=["none"], n_trials=2, cv=3, random_state=0,
     )
-    with pytest.raises(ValueError, match=r"Classifier 'lr': its class_weight is keyed by 0, "
+    with pytest.raises(ValueError, match=r"Classifier 'lr': its class_weight names 0, "
                                          r"which is not a class of y \(\['diabetic', "
                                          r"'healthy'\]\)"):
         search.fit(X, y)

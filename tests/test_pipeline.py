@@ -684,3 +684,9 @@ def test_a_cost_weight_for_a_model_that_weighs_classes_itself_says_why_it_cannot
                                          r"class_weight='balanced', so cost_weight must be 0"):
         pipe.fit(X, y)
     ImbalancedPipeline(LogisticRegression(class_weight="balanced"), cv=3).fit(X, y)
+    # in the user's labels, not in y's codes
+    labels = np.where(y == 1, "pos", "neg")
+    own = ImbalancedPipeline(LogisticRegression(class_weight={"pos": 5, "neg": 1}),
+                             cost_weight=0.5, cv=3)
+    with pytest.raises(ValueError, match=r"as it sets class_weight=\{'pos': 5, 'neg': 1\}"):
+        own.fit(X, labels)

@@ -504,7 +504,7 @@ def _interpolating_samplers():
     from imblearn.under_sampling import RandomUnderSampler
 
     return [SMOTE(), BorderlineSMOTE(), SVMSMOTE(), KMeansSMOTE(), ADASYN(),
-            SMOTETomek(), SMOTEENN(smote=BorderlineSMOTE()),
+            SMOTETomek(), SMOTEENN(smote=SMOTE(k_neighbors=3)),
             make_pipeline(RandomUnderSampler(sampling_strategy=0.5), SMOTE())]
 
 

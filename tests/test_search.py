@@ -1378,7 +1378,7 @@ def test_a_classifier_that_weighs_classes_itself_is_left_unweighted():
     assert "cost_weight" not in search.best_params_
     fitted = search.best_estimator_.fold_models_[0][1]
     assert fitted.class_weight == search.best_params_["searched__class_weight"]
-    # a plain estimator is still weighted, and a built-in warns nothing
+    # a plain estimator is still weighted
     plain = ClassifierSpec("plain", LogisticRegression())
     assert plain.weighting_method() == "class_weight" and plain.own_weighting() is None
 
