@@ -554,6 +554,36 @@ _LIGHTGBM_SET_BY_IMBTUNE = {
     "verbose": " (-1, silent)",
 }
 
+# What the other built-ins set themselves; given in their parameters too,
+# it was a TypeError ("got multiple values for keyword argument").
+_SET_BY_IMBTUNE = {
+    "random_state": " (from the search's or pipeline's random_state)",
+    "n_jobs": " (from n_jobs)",
+    "class_weight": " (from cost_weight)",
+    "scale_pos_weight": " (from cost_weight)",
+    "callbacks": " (its deadline)",
+    "enable_categorical": " (category codes are passed as categories)",
+    "feature_types": " (from the categorical columns)",
+}
+
+
+def _refuse_set_by_imbtune(name, params, keys):
+    """Refuse a built-in's parameter that imbtune sets itself, saying how it
+    is set and what to do instead."""
+    for key in keys:
+        if key in params:
+            advice = (
+                "search cost_weight, or give it a cost_weight (1.0 is "
+                "'balanced'); for weights of your own, pass your own "
+                "estimator instead of the name"
+                if _SET_BY_IMBTUNE[key] == " (from cost_weight)" else
+                "leave it out of the parameters"
+            )
+            raise ValueError(
+                f"imbtune sets {name}'s {key!r} itself{_SET_BY_IMBTUNE[key]}; "
+                f"{advice}."
+            )
+
 
 class _LightGBM(_Boosting):
     def __init__(self):
@@ -643,6 +673,10 @@ class _XGBoost(_Boosting):
                     ctx.check_deadline()
                 return False
 
+        _refuse_set_by_imbtune(
+            "XGBoost", params, ["random_state", "n_jobs", "scale_pos_weight", "callbacks",
+                                "enable_categorical", "feature_types"]
+        )
         weights = ctx.class_weight
         extra = {}
         fit_params = {}
@@ -651,11 +685,11 @@ class _XGBoost(_Boosting):
                 extra["scale_pos_weight"] = weights[1] / weights[0]
             else:
                 fit_params["sample_weight"] = _sample_weight(ctx.y, weights)
+        # defaults a user's parameters may change
+        params = {"tree_method": "hist", "max_cat_to_onehot": 8, **params}
         model = XGBClassifier(
-            tree_method="hist",
             enable_categorical=True,
             feature_types=["c" if c else "q" for c in ctx.categorical_mask],
-            max_cat_to_onehot=8,
             random_state=ctx.random_state,
             n_jobs=ctx.n_threads,
             callbacks=[_Deadline()] if ctx.deadline is not None else None,
@@ -691,8 +725,9 @@ class _LogisticRegression(ClassifierSpec):
     def build(self, params, ctx):
         from sklearn.linear_model import LogisticRegression
 
+        _refuse_set_by_imbtune("logistic regression", params, ["class_weight"])
         model = LogisticRegression(
-            max_iter=2000, class_weight=ctx.class_weight, **params
+            **{"max_iter": 2000, **params}, class_weight=ctx.class_weight
         )
         return (
             Pipeline(
@@ -794,6 +829,7 @@ class _Forest(ClassifierSpec):
         return False
 
     def build(self, params, ctx):
+        _refuse_set_by_imbtune(self.name, params, ["random_state", "n_jobs", "class_weight"])
         model = self.factory(
             random_state=ctx.random_state,
             n_jobs=ctx.n_threads,

@@ -453,3 +453,35 @@ def test_own_weighting_names_what_weighs_the_model_s_classes():
         spec = ClassifierSpec(name, template)
         assert spec.own_weighting() is None, name
         assert spec.weighting_method() is not None, name
+
+
+@pytest.mark.parametrize(
+    "name, params, match",
+    [
+        ("logreg", {"class_weight": "balanced"},
+         r"imbtune sets logistic regression's 'class_weight' itself \(from cost_weight\); "
+         r"search cost_weight, or give it a cost_weight \(1.0 is 'balanced'\)"),
+        ("random_forest", {"n_jobs": 4},
+         r"imbtune sets random_forest's 'n_jobs' itself \(from n_jobs\); leave it out"),
+        ("extra_trees", {"class_weight": {0: 1, 1: 3}}, r"extra_trees's 'class_weight'"),
+        ("xgboost", {"scale_pos_weight": 9}, r"XGBoost's 'scale_pos_weight' itself"),
+        ("xgboost", {"random_state": 3}, r"XGBoost's 'random_state' itself"),
+    ],
+)
+def test_a_built_in_refuses_what_imbtune_sets_by_name(name, params, match):
+    # it was a TypeError: "got multiple values for keyword argument"
+    ctx = FitContext(np.array([0, 0, 0, 1]), 2, np.zeros(2, bool), cost_weight=0.0,
+                     random_state=0)
+    with pytest.raises(ValueError, match=match):
+        CLASSIFIERS[name].build(params, ctx)
+
+
+def test_a_built_in_takes_the_defaults_it_only_suggests():
+    X, y = np.random.RandomState(0).normal(size=(40, 2)), np.repeat([0, 1], 20)
+    ctx = FitContext(y, 2, np.zeros(2, bool), cost_weight=0.0, random_state=0)
+    model, _ = CLASSIFIERS["xgboost"].build({"tree_method": "approx", "max_cat_to_onehot": 2},
+                                            ctx)
+    assert model.get_params()["tree_method"] == "approx"
+    assert model.get_params()["max_cat_to_onehot"] == 2
+    model, _ = CLASSIFIERS["logreg"].build({"max_iter": 50}, ctx)
+    assert model.fit(X, y).named_steps["model"].max_iter == 50
