@@ -257,7 +257,10 @@ class ClassifierSpec:
         weighting for those is refused.
     native_categorical : bool, default=False
         If False, columns of category codes are one-hot encoded before the
-        estimator sees them; if True the codes are passed as they are.
+        estimator sees them; if True the codes are passed as they are, and
+        a ``categorical_features`` left at ``"from_dtype"``
+        (``HistGradientBoostingClassifier``) is set to the mask of those
+        columns.
 
     Examples
     --------
@@ -398,6 +401,16 @@ class ClassifierSpec:
     def build(self, params, ctx):
         """An unfitted estimator and the keyword arguments for its ``fit``."""
         estimator = clone(self.estimator).set_params(**params)
+        if self.native_categorical and ctx.categorical_mask.any():
+            # The codes reach the model as columns of a NumPy array, whose
+            # dtypes say nothing: a model that reads categories "from_dtype"
+            # (HistGradientBoostingClassifier) is told which they are.
+            estimator.set_params(**{
+                key: ctx.categorical_mask.copy()
+                for key, value in estimator.get_params().items()
+                if key.split("__")[-1] == "categorical_features"
+                and isinstance(value, str) and value == "from_dtype" and key not in params
+            })
         unseeded = {
             key: ctx.random_state
             for key, value in estimator.get_params().items()

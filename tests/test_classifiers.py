@@ -485,3 +485,17 @@ def test_a_built_in_takes_the_defaults_it_only_suggests():
     assert model.get_params()["max_cat_to_onehot"] == 2
     model, _ = CLASSIFIERS["logreg"].build({"max_iter": 50}, ctx)
     assert model.fit(X, y).named_steps["model"].max_iter == 50
+
+
+def test_native_categorical_tells_a_model_which_columns_are_categories(thyroid_mixed, quiet):
+    # The codes reach the model in a NumPy array: HistGradientBoosting's
+    # categorical_features="from_dtype" saw no category column at all.
+    X, y = thyroid_mixed
+    X = X.drop(columns=[c for c in X if X[c].isna().all()])  # scikit-learn fails on those
+    spec = ClassifierSpec("hgb", HistGradientBoostingClassifier(max_iter=20),
+                          native_categorical=True)
+    search = ImbalancedSearchCV(classifiers=[spec], resamplers=["none"], n_trials=1, cv=3,
+                                n_repeats=1, random_state=0).fit(X, y)
+    encoder, model = search.best_estimator_.fold_models_[0]
+    assert model.is_categorical_.sum() == encoder.categorical_mask_.sum() > 0
+    np.testing.assert_array_equal(model.is_categorical_, encoder.categorical_mask_)
