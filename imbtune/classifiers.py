@@ -138,13 +138,19 @@ def _sampler_steps(estimator):
     return [name for name, step in estimator.steps[:-1] if hasattr(step, "fit_resample")]
 
 
-def _accepts_sample_weight(estimator):
+def _accepts_sample_weight(estimator, or_keywords=False):
+    """Whether the model's ``fit`` names ``sample_weight``; with
+    ``or_keywords``, or takes ``**kwargs`` (``VotingClassifier``,
+    ``StackingClassifier``: they pass it on), where a user says it does."""
     if isinstance(estimator, Pipeline):
         estimator = estimator.steps[-1][1]
     try:
-        return "sample_weight" in inspect.signature(estimator.fit).parameters
+        parameters = inspect.signature(estimator.fit).parameters
     except (TypeError, ValueError):
         return False
+    return "sample_weight" in parameters or (or_keywords and any(
+        p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()
+    ))
 
 
 def _routing_enabled():
@@ -247,8 +253,10 @@ class ClassifierSpec:
     weighting : {"auto", "class_weight", "sample_weight", None}, default="auto"
         How ``cost_weight`` reaches the model: ``"auto"`` uses a
         ``class_weight`` parameter when the estimator has one, else
-        ``sample_weight`` when its ``fit`` takes one; ``None`` means the model
+        ``sample_weight`` when its ``fit`` names one; ``None`` means the model
         cannot be weighted (``cost_weight`` is then not searched for it).
+        ``"sample_weight"`` also reaches a ``fit`` that takes ``**kwargs``
+        and passes them on (``VotingClassifier``, ``StackingClassifier``).
         ``"auto"`` also leaves unweighted, with a warning at ``fit``, an
         estimator that weighs classes itself (a ``class_weight``,
         ``scale_pos_weight`` or ``is_unbalance`` set on the model, the last

@@ -277,7 +277,9 @@ def _check_weighting(spec, template):
             f"{type(template).__name__} has no class_weight parameter; use "
             "weighting='auto' (sample_weight where its fit takes one) or None."
         )
-    if spec.weighting == "sample_weight" and not _accepts_sample_weight(template):
+    if spec.weighting == "sample_weight" and not _accepts_sample_weight(
+        template, or_keywords=True
+    ):
         raise ValueError(
             f"Classifier {spec.name!r} has weighting='sample_weight', but "
             f"{type(template).__name__}.fit takes no sample_weight; use "

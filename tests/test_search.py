@@ -1556,3 +1556,20 @@ def test_a_resampler_left_out_for_categorical_columns_names_them():
     with pytest.raises(ValueError, match=named + r"\. Remove 'adasyn' from resamplers="):
         ImbalancedSearchCV(n_trials=2, resamplers=["none", "adasyn"], classifiers=["logreg"],
                            cv=3, random_state=0).fit(X, y)
+
+
+def test_a_voting_classifier_takes_cost_weights_as_sample_weight_when_told(quiet):
+    # VotingClassifier.fit(X, y, **fit_params) passes sample_weight on, but
+    # weighting="sample_weight" was refused ("takes no sample_weight").
+    from sklearn.ensemble import VotingClassifier
+    from sklearn.tree import DecisionTreeClassifier
+
+    X, y = small_imbalanced()
+    vote = VotingClassifier([("lr", LogisticRegression()),
+                             ("tree", DecisionTreeClassifier(max_depth=3))], voting="soft")
+    search = _search(classifiers=[ClassifierSpec("vote", vote, weighting="sample_weight")],
+                     resamplers=["none"], n_trials=3).fit(X, y)
+    assert (search.cv_results_["state"] == "COMPLETE").all()
+    assert "cost_weight" in search.best_params_
+    # auto does not guess from **kwargs: searched without the cost weight
+    assert ClassifierSpec("vote", vote).weighting_method() is None
