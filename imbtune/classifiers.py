@@ -572,6 +572,9 @@ _LIGHTGBM_SET_BY_IMBTUNE = {
     "random_state": " (from the search's or pipeline's random_state)",
     "n_jobs": " (from n_jobs)",
     "class_weight": " (from cost_weight)",
+    # a second weighting of the classes, multiplied with class_weight's
+    "scale_pos_weight": " (its classes are weighted by class_weight, from cost_weight)",
+    "is_unbalance": " (its classes are weighted by class_weight, from cost_weight)",
     "verbose": " (-1, silent)",
 }
 
@@ -889,6 +892,14 @@ CLASSIFIERS = {
 DEFAULT_CLASSIFIERS = ("lightgbm", "xgboost", "logreg", "random_forest", "extra_trees")
 
 
+def _probability_advice(estimator):
+    """How to give a classifier without predict_proba probabilities."""
+    name = type(estimator).__name__
+    if hasattr(estimator, "decision_function"):
+        return f"Wrap it: CalibratedClassifierCV({name}(), ensemble=False)."
+    return "Use a classifier that has predict_proba."
+
+
 def get_classifier_spec(classifier):
     """The spec for a name, a spec, or an estimator object.
 
@@ -919,8 +930,8 @@ def get_classifier_spec(classifier):
         if not hasattr(classifier, "predict_proba"):
             raise TypeError(
                 f"{type(classifier).__name__} has no predict_proba; imbtune needs "
-                "probabilities to calibrate and to choose a threshold. For SVC, "
-                "pass CalibratedClassifierCV(SVC(), ensemble=False)."
+                "probabilities to calibrate and to choose a threshold. "
+                f"{_probability_advice(classifier)}"
             )
         return ClassifierSpec(type(classifier).__name__, classifier)
     raise TypeError(

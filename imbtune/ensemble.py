@@ -115,7 +115,11 @@ class ImbalancedEnsemble(_DecisionClassifier):
     ----------
     pipelines : list of ImbalancedPipeline
         The members (their own ``calibration`` and ``threshold`` are not
-        used; their resampler, classifier and cost weight are).
+        used; their resampler, classifier and cost weight are). Each fitted
+        member in ``pipelines_`` is decided as the ensemble decides: its
+        ``scoring``, ``pos_label``, ``cv`` and ``random_state`` are the
+        ensemble's, so a member used on its own predicts with a threshold
+        (or class weights) tuned for the ensemble's metric and class.
     weights : array-like of float, default=None
         Member weights; ``None`` gives equal weights.
     calibration : {"none", "sigmoid", "isotonic"}, default="none"
@@ -197,10 +201,11 @@ oof_proba_, cv_scores_, n_features_in_, feature_names_in_
             weights = np.full(len(members), 1.0 / len(members))
         else:
             weights = np.asarray(self.weights, dtype=float)
-            if weights.shape != (len(members),) or (weights < 0).any() or weights.sum() <= 0:
+            if (weights.shape != (len(members),) or not np.isfinite(weights).all()
+                    or (weights < 0).any() or weights.sum() <= 0):
                 raise ValueError(
-                    f"weights must be {len(members)} non-negative numbers with a "
-                    f"positive sum; got {self.weights!r}."
+                    f"weights must be {len(members)} finite non-negative numbers "
+                    f"with a positive sum; got {self.weights!r}."
                 )
             weights = weights / weights.sum()
         configs = [m._check_params() for m in members]

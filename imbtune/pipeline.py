@@ -225,7 +225,8 @@ def _split_indices(indices, n_rows, part):
         if indices.shape != (n_rows,):
             raise ValueError(
                 f"A {part} mask of cv has shape {indices.shape}, but X has "
-                f"{n_rows} rows; give one boolean per row, or row positions."
+                f"{n_rows} rows; give one boolean per row, or row positions. "
+                f"{_FIXED_SPLITS}"
             )
         return np.flatnonzero(indices)
     if indices.size and indices.dtype.kind not in "iu":
@@ -238,9 +239,30 @@ def _split_indices(indices, n_rows, part):
         bad = indices[(indices < 0) | (indices >= n_rows)][0]
         raise ValueError(
             f"A {part} index of cv is {bad}, but X has {n_rows} rows: split "
-            f"indices must be row positions 0 to {n_rows - 1}."
+            f"indices must be row positions 0 to {n_rows - 1}. {_FIXED_SPLITS}"
         )
     return indices
+
+
+_FIXED_SPLITS = (
+    "Splits given as arrays fit one table only (a search given them passes "
+    "them on to best_estimator_): to fit on other rows, set cv to an int or a "
+    "splitter, for example estimator.set_params(cv=5)."
+)
+
+
+def _check_table_of_splits(folds, n_rows):
+    """Splits given as arrays are made for one table: name those that end
+    before the last row of X as made for a smaller one (a search given a
+    list of splits hands it on to its ``best_estimator_``, which a user may
+    refit on more rows). Row positions are checked against X already."""
+    last = max((int(part.max()) for split_ in folds for part in split_ if part.size),
+               default=-1)
+    if 0 <= last < n_rows - 1:
+        raise ValueError(
+            f"cv is a list of {len(folds)} fixed splits whose rows end at row "
+            f"{last}, but X has {n_rows} rows. {_FIXED_SPLITS}"
+        )
 
 
 def make_folds(cv, X, y, classes, seed, n_repeats=1, groups=None):
@@ -289,6 +311,8 @@ def make_folds(cv, X, y, classes, seed, n_repeats=1, groups=None):
              _split_indices(va, len(y), "validation"))
             for tr, va in folds
         ]
+    if not isinstance(cv, numbers.Integral) and not hasattr(cv, "split"):
+        _check_table_of_splits(folds, len(y))
     if isinstance(cv, TimeSeriesSplit):
         never = len(y) - len(np.unique(np.concatenate([va for _, va in folds])))
         raise ValueError(

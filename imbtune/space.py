@@ -32,6 +32,7 @@ from .classifiers import (
     CLASSIFIERS,
     DEFAULT_CLASSIFIERS,
     ClassifierSpec,
+    _probability_advice,
     get_classifier_spec,
 )
 from .evaluation import PipelineConfig
@@ -249,7 +250,7 @@ def _check_spec(spec, template, what):
         raise TypeError(
             f"Classifier {spec.name!r} ({type(template).__name__}) has no "
             "predict_proba; imbtune needs probabilities to calibrate and to choose "
-            "a threshold. For SVC, use CalibratedClassifierCV(SVC(), ensemble=False)."
+            f"a threshold. {_probability_advice(template)}"
         )
 
 

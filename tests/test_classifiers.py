@@ -466,6 +466,9 @@ def test_own_weighting_names_what_weighs_the_model_s_classes():
         ("extra_trees", {"class_weight": {0: 1, 1: 3}}, r"extra_trees's 'class_weight'"),
         ("xgboost", {"scale_pos_weight": 9}, r"XGBoost's 'scale_pos_weight' itself"),
         ("xgboost", {"random_state": 3}, r"XGBoost's 'random_state' itself"),
+        # a second weighting, multiplied with class_weight's
+        ("lightgbm", {"scale_pos_weight": 2.0}, r"LightGBM's 'scale_pos_weight' itself"),
+        ("lightgbm", {"unbalance": True}, r"LightGBM's 'is_unbalance' itself"),
     ],
 )
 def test_a_built_in_refuses_what_imbtune_sets_by_name(name, params, match):
@@ -499,3 +502,24 @@ def test_native_categorical_tells_a_model_which_columns_are_categories(thyroid_m
     encoder, model = search.best_estimator_.fold_models_[0]
     assert model.is_categorical_.sum() == encoder.categorical_mask_.sum() > 0
     np.testing.assert_array_equal(model.is_categorical_, encoder.categorical_mask_)
+
+
+@pytest.mark.parametrize("model, advice", [
+    (LinearSVC(), r"Wrap it: CalibratedClassifierCV\(LinearSVC\(\), ensemble=False\)"),
+    (KNeighborsClassifier(), None),
+])
+def test_a_classifier_without_probabilities_is_told_how_to_get_them(model, advice):
+    from sklearn.base import BaseEstimator, ClassifierMixin
+
+    class Labels(ClassifierMixin, BaseEstimator):  # predict alone
+        def fit(self, X, y):
+            return self
+
+        def predict(self, X):
+            return np.zeros(len(X))
+
+    model = model if advice else Labels()
+    advice = advice or r"Use a classifier that has predict_proba"
+    with pytest.raises(TypeError, match=r"has no predict_proba; imbtune needs probabilities"
+                                        r" to calibrate and to choose a threshold\. " + advice):
+        get_classifier_spec(model)

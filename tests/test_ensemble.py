@@ -152,3 +152,21 @@ def test_fit_refuses_sample_weight_with_the_reason(breast_cancer):
     ensemble = ImbalancedEnsemble([ImbalancedPipeline("logreg"), ImbalancedPipeline("lightgbm")])
     with pytest.raises(TypeError, match="ImbalancedEnsemble.fit takes no sample_weight"):
         ensemble.fit(X, y, sample_weight=np.ones(len(y)))
+
+
+@pytest.mark.parametrize("weights", [[np.nan, 1.0], [np.inf, 1.0], [-1.0, 2.0], [0.0, 0.0]],
+                         ids=["nan", "inf", "negative", "zero-sum"])
+def test_weights_that_are_no_blend_are_refused(weights):
+    # NaN or infinite weights fitted a model that predicted NaN
+    # probabilities and the first class for every row, without a word.
+    X, y = _blobs()
+    members = [ImbalancedPipeline("logreg", cv=3), ImbalancedPipeline("logreg", cv=3)]
+    with pytest.raises(ValueError, match=r"weights must be 2 finite non-negative numbers "
+                                         r"with a positive sum"):
+        ImbalancedEnsemble(members, weights=weights, cv=3).fit(X, y)
+
+
+def _blobs():
+    rng = np.random.RandomState(0)
+    y = np.repeat([0, 1], [80, 20])
+    return rng.normal(size=(100, 3)) + y[:, None], y

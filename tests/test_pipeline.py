@@ -537,7 +537,7 @@ def test_ensemble_estimator_on_its_own(thyroid_mixed):
     assert macro_f1(y, ensemble.predict(X)) > 0.8
     with pytest.raises(ValueError, match="non-empty list of ImbalancedPipeline"):
         ImbalancedEnsemble([]).fit(X, y)
-    with pytest.raises(ValueError, match="weights must be 2 non-negative"):
+    with pytest.raises(ValueError, match="weights must be 2 finite non-negative"):
         ImbalancedEnsemble(members, weights=[1, -1]).fit(X, y)
 
 
@@ -690,3 +690,21 @@ def test_a_cost_weight_for_a_model_that_weighs_classes_itself_says_why_it_cannot
                              cost_weight=0.5, cv=3)
     with pytest.raises(ValueError, match=r"as it sets class_weight=\{'pos': 5, 'neg': 1\}"):
         own.fit(X, labels)
+
+
+def test_fixed_splits_of_another_table_say_how_to_refit_on_these_rows():
+    # a search given a list of splits passes it on to best_estimator_; refit
+    # on more rows, the splits left rows unvalidated ("not ShuffleSplit")
+    from sklearn.model_selection import StratifiedKFold
+
+    X, y = small_imbalanced()
+    splits = list(StratifiedKFold(3).split(X[:200], y[:200]))
+    pipe = ImbalancedPipeline("logreg", cv=splits).fit(X[:200], y[:200])
+    with pytest.raises(ValueError, match=r"cv is a list of 3 fixed splits whose rows end at "
+                                         r"row 199, but X has 300 rows\. Splits given as "
+                                         r"arrays fit one table only .*set_params\(cv=5\)"):
+        clone(pipe).fit(X, y)
+    with pytest.raises(ValueError, match=r"split indices must be row positions 0 to 99\. "
+                                         r"Splits given as arrays fit one table only"):
+        clone(pipe).fit(X[:100], y[:100])
+    clone(pipe).set_params(cv=3).fit(X, y)
