@@ -21,6 +21,19 @@ import numpy as np
 __all__ = ["main"]
 
 
+def _seconds(value):
+    """Seconds as a person reads them: 60 s, 2.5 s, 0.5 s."""
+    return f"{value:.0f} s" if value >= 10 else f"{value:.2g} s"
+
+
+# The fewest rows of a class the demo takes: a stratified quarter held out,
+# and 5 folds of the rest with a row of it in each.
+_MIN_CLASS_ROWS = 7
+
+# scikit-learn scorers of one class, its pos_label (1 unless made otherwise)
+_ONE_CLASS_SCORERS = ("f1", "precision", "recall", "jaccard", "average_precision")
+
+
 def _format_params(params, digits=3):
     parts = []
     for key, value in params.items():
@@ -54,8 +67,8 @@ def summarize_search(search, X_test, y_test, out=None):
     )
     if len(members) > 1:
         trials = ", ".join(f"{n} ({w:.0%})" for n, w in search.ensemble_weights_.items())
-        print(f"  an ensemble of trials {trials}, which scored higher than any one:",
-              file=out)
+        print(f"  an ensemble of trials {trials}, kept because in cross-fitting it "
+              "scored above picking one trial:", file=out)
     for member, weight in zip(members, weights, strict=True):
         prefix = f"  [{weight:.0%}] " if len(members) > 1 else "  "
         resampler = member.resampler if isinstance(member.resampler, str) else member.resampler.name
@@ -138,7 +151,7 @@ def _number(kind, ok, requirement):
     return parse
 
 
-_positive_float = _number(float, lambda v: v > 0, "above 0")
+_positive_float = _number(float, lambda v: 0 < v < float("inf"), "above 0 and finite")
 _positive_int = _number(int, lambda v: v > 0, "above 0")
 _n_jobs = _number(int, lambda v: v == -1 or v >= 1, "-1 (all cores) or at least 1")
 _seed = _number(int, lambda v: 0 <= v < 2**32, "between 0 and 2**32 - 1")
@@ -209,20 +222,36 @@ class _Demo(_Command):
         from lightgbm import LGBMClassifier
 
         from . import ImbalancedSearchCV, describe_imbalance
+        from ._validation import label_repr
         from .datasets import load_dataset, train_test_split_stratified
         from .metrics import get_metric
 
         get_metric(args.scoring)  # fail fast on a typo
         X, y = load_dataset(args.dataset)
-        counts = y.value_counts()
-        if (counts < 2).any():
-            from ._validation import label_repr
-
-            rare = ", ".join(label_repr(c) for c in counts.index[counts < 2])
+        if len(y) == 0:
+            raise ValueError(f"{args.dataset!r} has no data rows.")
+        if y.isna().any():
             raise ValueError(
-                f"Class(es) {rare} of {args.dataset!r} have a single row; the demo "
-                "holds out a stratified quarter of the rows, which needs at least 2 "
-                "of every class. Drop those rows or merge the class into another."
+                f"{int(y.isna().sum())} row(s) of {args.dataset!r} have no target "
+                "value: drop them, or fill their target in."
+            )
+        counts = y.value_counts()
+        if (counts < _MIN_CLASS_ROWS).any():
+            few = counts[counts < _MIN_CLASS_ROWS]
+            rare = ", ".join(f"{label_repr(c)} ({n} row{'s' * (n != 1)})"
+                             for c, n in few.items())
+            raise ValueError(
+                f"Class(es) {rare} of {args.dataset!r} have too few rows: the demo "
+                "holds out a stratified quarter of the rows and cross-validates the "
+                f"rest in 5 folds, which needs at least {_MIN_CLASS_ROWS} rows of "
+                "every class. Drop those rows or merge the class into another."
+            )
+        if (args.scoring in _ONE_CLASS_SCORERS and len(counts) == 2
+                and 1 in set(counts.index) and counts.idxmin() != 1):
+            print(
+                f"note: scikit-learn's {args.scoring!r} scores class 1, which is the "
+                f"common class here (the rare one is {label_repr(counts.idxmin())}); "
+                "--scoring macro_f1 or pr_auc score the rare class."
             )
         X_train, X_test, y_train, y_test = train_test_split_stratified(
             X, y, test_size=0.25, random_state=args.random_state
@@ -230,9 +259,9 @@ class _Demo(_Command):
         print(f"imbtune demo on {args.dataset!r}: {X.shape[0]} rows, {X.shape[1]} columns")
         print(describe_imbalance(y))
         budget = (
-            f"{args.timeout:.0f} s" if args.n_trials is None
+            _seconds(args.timeout) if args.n_trials is None
             else f"{args.n_trials} trial{'s' * (args.n_trials != 1)} "
-            f"(at most {args.timeout:.0f} s)"
+            f"(at most {_seconds(args.timeout)})"
         )
         print(
             f"\nTuning {args.scoring} on {len(y_train)} training rows for {budget}; "
@@ -247,6 +276,8 @@ class _Demo(_Command):
             verbose=0 if args.quiet else 1,
         )
         start = time.monotonic()
+        # The search's warnings, and those of scoring the held-out rows (say
+        # categories unseen in training), are printed once each as notes.
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
@@ -254,7 +285,7 @@ class _Demo(_Command):
             except KeyboardInterrupt:
                 print(f"\nInterrupted: {_interrupted(search)}.", file=sys.stderr)
                 return 130
-        summarize_search(search, X_test, y_test)
+            summarize_search(search, X_test, y_test)
         seen = set()
         for warning in caught:
             text = str(warning.message)
@@ -296,21 +327,25 @@ def build_parser():
 
 def main(argv=None):
     """Entry point of the ``imbtune`` command."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 2
-    from .exceptions import SearchFailedError
-
     try:
-        return COMMANDS[args.command].run(args)
-    except (ValueError, TypeError, FileNotFoundError, SearchFailedError) as exc:
-        print(f"imbtune {args.command}: error: {exc}", file=sys.stderr)
-        return 2
-    except BrokenPipeError:  # `imbtune demo | head`: the reader left, not an error
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return 2
+        from .exceptions import SearchFailedError
+
+        try:
+            return COMMANDS[args.command].run(args)
+        except (ValueError, TypeError, FileNotFoundError, SearchFailedError) as exc:
+            print(f"imbtune {args.command}: error: {exc}", file=sys.stderr)
+            return 2
+        except BrokenPipeError:  # `imbtune demo | head`: the reader left, not an error
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
+    except KeyboardInterrupt:  # outside the search (which says what it kept)
+        print("\nInterrupted.", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

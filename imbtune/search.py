@@ -1056,11 +1056,13 @@ class ImbalancedSearchCV(ClassifierMixin, BaseEstimator):
         left = budget.remaining()
         if left >= _MIN_PROCESS_SECONDS:
             return True
+        shown = np.floor(max(left, 0.0) * 10) / 10  # 9.97 is not "10.0"
         warnings.warn(
-            f"timeout leaves {max(left, 0.0):.1f} s for the trials, too little to start "
+            f"timeout leaves {shown:.1f} s for the trials, too little to start "
             f"worker processes (they need a few seconds each); the trials run in "
-            f"{n_parallel} threads instead. Give timeout {_MIN_PROCESS_SECONDS:.0f} s "
-            "or more for processes, or set n_jobs=1.",
+            f"{n_parallel} threads instead. Give a timeout that leaves "
+            f"{_MIN_PROCESS_SECONDS:.0f} s or more after the search's set-up for "
+            "processes, or set n_jobs=1.",
             FallbackWarning,
             stacklevel=3,
         )

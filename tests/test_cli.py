@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import numpy as np
+
 from imbtune.cli import main
 
 
@@ -36,7 +38,8 @@ def test_a_search_that_fails_is_one_line_too(capsys):
 def test_bad_numbers_are_refused_before_any_work(capsys):
     import pytest
 
-    for argv in (["--timeout", "0"], ["--timeout", "nan"], ["--n-trials", "-5"],
+    for argv in (["--timeout", "0"], ["--timeout", "nan"], ["--timeout", "inf"],
+                 ["--n-trials", "-5"],
                  ["--n-jobs", "0"], ["--random-state", "-1"]):
         with pytest.raises(SystemExit) as exit_info:
             main(["demo", *argv])
@@ -61,7 +64,18 @@ def test_a_csv_file_of_your_own(tmp_path, capsys):
     assert "separated by ';'" in capsys.readouterr().err
     (tmp_path / "lonely.csv").write_text("a,target\n" + "1,0\n" * 9 + "2,1\n")
     assert main(["demo", "--dataset", str(tmp_path / "lonely.csv")]) == 2
-    assert "Class(es) 1 of" in capsys.readouterr().err
+    assert "Class(es) 1 (1 row) of" in capsys.readouterr().err
+    # a class of a few rows fails one fold later, in words of options the
+    # command does not have ("use cv=2")
+    (tmp_path / "few.csv").write_text("a,target\n" + "1,0\n" * 30 + "2,1\n" * 5)
+    assert main(["demo", "--dataset", str(tmp_path / "few.csv")]) == 2
+    assert "Class(es) 1 (5 rows) of" in capsys.readouterr().err
+    (tmp_path / "header.csv").write_text("a,target\n")
+    assert main(["demo", "--dataset", str(tmp_path / "header.csv")]) == 2
+    assert "has no data rows" in capsys.readouterr().err
+    (tmp_path / "blank.csv").write_text("a,target\n" + "1,0\n" * 20 + "2,1\n" * 10 + "3,\n")
+    assert main(["demo", "--dataset", str(tmp_path / "blank.csv")]) == 2
+    assert "1 row(s) of" in capsys.readouterr().err
     assert main(["demo", "--dataset", "digits8"]) == 2
     assert "Did you mean 'digits_8'" in capsys.readouterr().err
 
@@ -113,10 +127,33 @@ def test_summary_of_an_ensemble_names_its_trials(thyroid_mixed, quiet):
     first = text.strip().splitlines()[0]
     assert first.startswith("Best pipeline (12 trials") and "trial " not in first
     trials = ", ".join(f"{n} ({w:.0%})" for n, w in search.ensemble_weights_.items())
-    assert f"an ensemble of trials {trials}" in text
+    assert f"an ensemble of trials {trials}, kept because in cross-fitting it scored " \
+           "above picking one trial" in text  # not "higher than any one": it may not be
     assert text.count("classifier   ") == len(search.ensemble_weights_)
     # Under 4,000 rows each member predicts with its fold models (3 x 3).
     assert text.count("model        its 9 fold models, averaged") == len(
         search.ensemble_weights_
     )
     assert f"{search.best_score_:.3f} +/-" in text
+
+
+def test_a_one_class_scorer_of_the_common_class_is_named_and_ctrl_c_anywhere_is_quiet(
+        tmp_path, capsys, monkeypatch):
+    import imbtune.cli as cli
+
+    rng = np.random.RandomState(0)
+    rows = [f"{a:.3f},{int(a > 1.2)}" for a in rng.normal(size=120) + 1.6]
+    (tmp_path / "flipped.csv").write_text("a,target\n" + "\n".join(rows) + "\n")
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    # Ctrl-C after the search (here while the held-out rows are scored) was
+    # a traceback
+    monkeypatch.setattr(cli, "summarize_search", interrupted)
+    code = main(["demo", "--dataset", str(tmp_path / "flipped.csv"), "--scoring", "f1",
+                 "--n-trials", "1", "--n-jobs", "1", "--quiet"])
+    out, err = capsys.readouterr()
+    assert code == 130 and err.strip() == "Interrupted."
+    assert "note: scikit-learn's 'f1' scores class 1, which is the common class here " \
+           "(the rare one is 0)" in out
