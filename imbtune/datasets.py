@@ -162,11 +162,20 @@ def load_dataset(
             f"name must be a dataset name or a path to a CSV file; got {name!r}."
         )
     name = os.fspath(name)
-    if name.endswith((".csv", ".csv.gz")) or os.sep in name or "/" in name:
+    has_dir = os.sep in name or "/" in name
+    if name.lower().endswith((".csv", ".csv.gz")) or has_dir:
         # A path: the user's own file (any CSV with a 'target' column).
         path = Path(name)
         if path.is_file():
             return _read_table(path)
+        if path.is_dir():
+            raise FileNotFoundError(
+                f"{name!r} is a directory; give the path of a CSV file in it, with a "
+                "'target' column."
+            )
+        directory = _data_dir(data_dir)
+        if not has_dir and directory is not None and (directory / name).is_file():
+            return _read_table(directory / name)  # a file name of the data directory
         raise FileNotFoundError(
             f"No file {name!r}. Give a dataset name (one of {list_datasets(data_dir)}) "
             "or the path of a CSV file with a 'target' column."
@@ -178,6 +187,8 @@ def load_dataset(
             return _read_table(path)
     if name in BUNDLED:
         return BUNDLED[name]()
+    if Path(name).is_file():  # a file of this folder, named without .csv
+        return _read_table(Path(name))
     if directory is None:
         where = "because IMBTUNE_DATA_DIR is not set"
     elif not directory.exists():

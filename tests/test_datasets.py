@@ -58,3 +58,25 @@ def test_bad_names_files_and_directories_say_what_is_wrong(tmp_path):
     pd.DataFrame({"a": [1, 2], "target": [0, 1]}).to_csv(tmp_path / "own.csv", index=False)
     X, y = load_dataset(tmp_path / "own.csv")
     assert list(X.columns) == ["a"] and y.tolist() == [0, 1]
+
+
+def test_a_file_is_found_as_a_user_names_it(tmp_path, monkeypatch):
+    # "own.CSV" and "noext" (files in the working folder) were read as dataset
+    # names ("not found because IMBTUNE_DATA_DIR is not set"), a directory
+    # said "No file", and "toy.csv.gz" of the data directory was not found.
+    frame = pd.DataFrame({"a": [1, 2], "target": [0, 1]})
+    frame.to_csv(tmp_path / "own.CSV", index=False)
+    frame.to_csv(tmp_path / "noext", index=False)
+    frame.to_csv(tmp_path / "toy.csv.gz", index=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("IMBTUNE_DATA_DIR", raising=False)
+    for name in ("own.CSV", "noext"):
+        X, y = load_dataset(name)
+        assert list(X.columns) == ["a"] and y.tolist() == [0, 1]
+    with pytest.raises(FileNotFoundError, match=r"is a directory; give the path of a CSV"):
+        load_dataset(str(tmp_path))
+    elsewhere = tmp_path / "work"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    X, y = load_dataset("toy.csv.gz", data_dir=tmp_path)
+    assert y.tolist() == [0, 1]
