@@ -19,7 +19,7 @@ from sklearn.base import clone
 
 from ._validation import label_repr
 
-__all__ = ["encoded_spec", "label_keyed_params"]
+__all__ = ["encoded_params", "encoded_spec", "label_keyed_params"]
 
 # parameters (at any depth: "smote__sampling_strategy") whose dict maps a
 # class label to a value
@@ -55,7 +55,7 @@ def _encoded_keys(value, classes, what):
         if code is None:
             shown = ", ".join(label_repr(c) for c in classes)
             raise ValueError(
-                f"{what} names {label!r}, which is not a class of y "
+                f"{what} names {label_repr(label)}, which is not a class of y "
                 f"([{shown}]); name classes by y's own labels (imbtune hands the "
                 "model and sampler y's codes and translates them)."
             )
@@ -64,6 +64,20 @@ def _encoded_keys(value, classes, what):
     if isinstance(value, dict):
         return {code_of(key): item for key, item in value.items()}
     return type(value)(code_of(label) for label in value)
+
+
+def encoded_params(params, classes, what):
+    """``params`` (a sampler's or model's parameters given to a build) with
+    their label-keyed dicts and lists of classes in the codes of ``classes``."""
+    if classes is None or not params:
+        return params
+    out = dict(params)
+    for key, value in params.items():
+        param = key.split("__")[-1]
+        if (param in LABEL_KEYED and isinstance(value, dict)) or (
+                param == "sampling_strategy" and isinstance(value, list | tuple)):
+            out[key] = _encoded_keys(value, classes, f"{what}: its {key}")
+    return out
 
 
 def encoded_spec(spec, classes):

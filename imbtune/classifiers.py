@@ -28,6 +28,7 @@ import warnings
 
 import numpy as np
 from optuna.distributions import FloatDistribution, IntDistribution
+from scipy import sparse
 from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
@@ -128,6 +129,37 @@ _OWN_WEIGHTS = {
     "scale_pos_weight": (None, 1, 1.0),
     "is_unbalance": (None, False),
 }
+
+
+def _own_in_params(params):
+    """Why parameters given to a build weigh the classes themselves, or None."""
+    for key, value in params.items():
+        param = key.split("__")[-1]
+        if param in _OWN_WEIGHTS and not (value is None or any(
+                value is v or (not isinstance(value, dict | str) and value == v)
+                for v in _OWN_WEIGHTS[param])):
+            return f"its parameters set {key}={value!r}"
+    return None
+
+
+def _mark_categories(model, X, ctx):
+    """Tell a model that reads categories "from_dtype"
+    (``HistGradientBoostingClassifier``) which columns of the NumPy array it
+    is given hold category codes: those of few enough categories for it
+    (``max_bins``); a column of more stays numeric, as it was."""
+    params = model.get_params()
+    if (not ctx.categorical_mask.any() or sparse.issparse(X)
+            or not isinstance(params.get("categorical_features"), str)
+            or params["categorical_features"] != "from_dtype"):
+        return
+    limit = params.get("max_bins", 255)
+    mask = ctx.categorical_mask.copy()
+    for j in np.flatnonzero(mask):
+        column = np.asarray(X[:, j], dtype=float)
+        if len(np.unique(column[~np.isnan(column)])) > limit:
+            mask[j] = False
+    if mask.any():
+        model.set_params(categorical_features=mask)
 
 
 def _sampler_steps(estimator):
@@ -266,9 +298,10 @@ class ClassifierSpec:
     native_categorical : bool, default=False
         If False, columns of category codes are one-hot encoded before the
         estimator sees them; if True the codes are passed as they are, and
-        a ``categorical_features`` left at ``"from_dtype"``
-        (``HistGradientBoostingClassifier``) is set to the mask of those
-        columns.
+        the estimator's own ``categorical_features`` left at
+        ``"from_dtype"`` (``HistGradientBoostingClassifier``, not inside a
+        pipeline) is set, at fit, to the mask of those columns that have no
+        more categories than its ``max_bins``.
 
     Examples
     --------
@@ -388,6 +421,8 @@ class ClassifierSpec:
         ``ctx.check_deadline()`` between them, so that a search's ``timeout``
         stops it part-way (boosters check from a callback instead).
         """
+        if self.native_categorical:
+            _mark_categories(model, X, ctx)
         if _steppable_forest(model):
             return _fit_forest(model, X, y, fit_params, ctx)
         model.fit(X, y, **fit_params)
@@ -409,16 +444,6 @@ class ClassifierSpec:
     def build(self, params, ctx):
         """An unfitted estimator and the keyword arguments for its ``fit``."""
         estimator = clone(self.estimator).set_params(**params)
-        if self.native_categorical and ctx.categorical_mask.any():
-            # The codes reach the model as columns of a NumPy array, whose
-            # dtypes say nothing: a model that reads categories "from_dtype"
-            # (HistGradientBoostingClassifier) is told which they are.
-            estimator.set_params(**{
-                key: ctx.categorical_mask.copy()
-                for key, value in estimator.get_params().items()
-                if key.split("__")[-1] == "categorical_features"
-                and isinstance(value, str) and value == "from_dtype" and key not in params
-            })
         unseeded = {
             key: ctx.random_state
             for key, value in estimator.get_params().items()
@@ -430,6 +455,15 @@ class ClassifierSpec:
         method = self.weighting_method()
         weights = ctx.class_weight
         if weights is not None:
+            own = _own_in_params(params) or self.own_weighting()
+            if own is not None:
+                # (a search leaves such a model unweighted; ImbalancedPipeline
+                # is given its cost_weight)
+                raise ValueError(
+                    f"Classifier {self.name!r} takes no cost weight from imbtune, "
+                    f"as {own}: imbtune's weights would replace or multiply it. Set "
+                    "cost_weight=0 for it, or leave its own weighting out."
+                )
             if method == "class_weight":
                 estimator.set_params(class_weight=weights)
             elif method == "sample_weight":
@@ -440,11 +474,7 @@ class ClassifierSpec:
                 )
                 fit_params[key] = _sample_weight(ctx.y, weights)
             else:
-                own = self.own_weighting() if self.weighting == "auto" else None
                 raise ValueError(
-                    f"Classifier {self.name!r} takes no cost weight from imbtune, "
-                    f"as {own}, so cost_weight must be 0 for it."
-                    if own is not None else
                     f"Classifier {self.name!r} takes neither class_weight nor "
                     "sample_weight, so cost_weight must be 0 for it."
                 )
@@ -537,6 +567,13 @@ def _check_lightgbm_params(params):
         imbtune_sets = sorted(group & set(_LIGHTGBM_SET_BY_IMBTUNE))
         if imbtune_sets:
             name = imbtune_sets[0]
+            if _LIGHTGBM_SET_BY_IMBTUNE[name] is None:
+                raise ValueError(
+                    f"LightGBM's {name!r} would weigh the classes a second time, on "
+                    "top of the class_weight imbtune sets from cost_weight; leave "
+                    f"{key!r} out and search or set cost_weight (1.0 is 'balanced'), "
+                    "or pass your own LGBMClassifier instead of the name."
+                )
             raise ValueError(
                 f"imbtune sets LightGBM's {name!r} itself"
                 f"{_LIGHTGBM_SET_BY_IMBTUNE[name]}; leave {key!r} out of the "
@@ -573,8 +610,8 @@ _LIGHTGBM_SET_BY_IMBTUNE = {
     "n_jobs": " (from n_jobs)",
     "class_weight": " (from cost_weight)",
     # a second weighting of the classes, multiplied with class_weight's
-    "scale_pos_weight": " (its classes are weighted by class_weight, from cost_weight)",
-    "is_unbalance": " (its classes are weighted by class_weight, from cost_weight)",
+    "scale_pos_weight": None,
+    "is_unbalance": None,
     "verbose": " (-1, silent)",
 }
 
@@ -582,7 +619,9 @@ _LIGHTGBM_SET_BY_IMBTUNE = {
 # it was a TypeError ("got multiple values for keyword argument").
 _SET_BY_IMBTUNE = {
     "random_state": " (from the search's or pipeline's random_state)",
+    "seed": " (as random_state, from the search's or pipeline's random_state)",
     "n_jobs": " (from n_jobs)",
+    "nthread": " (as n_jobs, from n_jobs)",
     "class_weight": " (from cost_weight)",
     "scale_pos_weight": " (from cost_weight)",
     "callbacks": " (its deadline)",
@@ -698,8 +737,9 @@ class _XGBoost(_Boosting):
                 return False
 
         _refuse_set_by_imbtune(
-            "XGBoost", params, ["random_state", "n_jobs", "scale_pos_weight", "callbacks",
-                                "enable_categorical", "feature_types"]
+            "XGBoost", params, ["random_state", "seed", "n_jobs", "nthread",
+                                "scale_pos_weight", "callbacks", "enable_categorical",
+                                "feature_types"]
         )
         weights = ctx.class_weight
         extra = {}
@@ -895,8 +935,11 @@ DEFAULT_CLASSIFIERS = ("lightgbm", "xgboost", "logreg", "random_forest", "extra_
 def _probability_advice(estimator):
     """How to give a classifier without predict_proba probabilities."""
     name = type(estimator).__name__
+    if isinstance(estimator, Pipeline) and hasattr(estimator, "decision_function"):
+        return ("Wrap its last step in CalibratedClassifierCV(..., ensemble=False), "
+                "which gives probabilities.")
     if hasattr(estimator, "decision_function"):
-        return f"Wrap it: CalibratedClassifierCV({name}(), ensemble=False)."
+        return f"Wrap it: CalibratedClassifierCV({name}(...), ensemble=False)."
     return "Use a classifier that has predict_proba."
 
 

@@ -116,10 +116,11 @@ class ImbalancedEnsemble(_DecisionClassifier):
     pipelines : list of ImbalancedPipeline
         The members (their own ``calibration`` and ``threshold`` are not
         used; their resampler, classifier and cost weight are). Each fitted
-        member in ``pipelines_`` is decided as the ensemble decides: its
-        ``scoring``, ``pos_label``, ``cv`` and ``random_state`` are the
-        ensemble's, so a member used on its own predicts with a threshold
-        (or class weights) tuned for the ensemble's metric and class.
+        member in ``pipelines_`` is fitted on the ensemble's folds and seed,
+        and its threshold (or class weights) is tuned for the ensemble's
+        ``scoring`` and ``pos_label``, whatever its own parameters (which
+        ``get_params`` still shows) say: a member used on its own predicts
+        for the ensemble's metric and class.
     weights : array-like of float, default=None
         Member weights; ``None`` gives equal weights.
     calibration : {"none", "sigmoid", "isotonic"}, default="none"

@@ -30,7 +30,7 @@ import sklearn
 from scipy import sparse
 
 from . import _deadline
-from ._labels import encoded_spec
+from ._labels import encoded_params, encoded_spec
 from .classifiers import FitContext, get_classifier_spec
 from .decision import CALIBRATIONS, Calibrator, make_rule
 from .metrics import get_metric
@@ -205,7 +205,8 @@ def fit_final_model(config, X_encoded, y, categorical_mask, n_classes, random_st
     resampler_spec = encoded_spec(config.resampler_spec, labels)
     classifier_spec = encoded_spec(config.classifier_spec, labels)
     resampler = resampler_spec.build(
-        config.resampler_params,
+        encoded_params(config.resampler_params, labels,
+                       f"Resampler {resampler_spec.name!r}"),
         ResampleContext(y, n_classes, categorical_mask, random_state, notes,
                         labels=labels),
     )
@@ -237,7 +238,10 @@ def fit_final_model(config, X_encoded, y, categorical_mask, n_classes, random_st
     ctx.check_deadline()
     if classifier_spec.float32_only():
         _check_float32_range(X_encoded, classifier_spec.name)
-    model, fit_params = classifier_spec.build(config.classifier_params, ctx)
+    model, fit_params = classifier_spec.build(
+        encoded_params(config.classifier_params, labels, f"Classifier {classifier_spec.name!r}"),
+        ctx,
+    )
     model = classifier_spec.fit_model(model, X_encoded, y, fit_params, ctx)
     ctx.check_deadline()
     return classifier_spec.after_fit(model)

@@ -261,7 +261,10 @@ def _check_table_of_splits(folds, n_rows):
     if 0 <= last < n_rows - 1:
         raise ValueError(
             f"cv is a list of {len(folds)} fixed splits whose rows end at row "
-            f"{last}, but X has {n_rows} rows. {_FIXED_SPLITS}"
+            f"{last}, but X has {n_rows} rows, so rows {last + 1} to {n_rows - 1} "
+            "are in no validation fold (imbtune needs every row in one, to gather "
+            f"out-of-fold scores). If the splits were made for a smaller table: "
+            f"{_FIXED_SPLITS[0].lower()}{_FIXED_SPLITS[1:]}"
         )
 
 

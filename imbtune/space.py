@@ -199,10 +199,13 @@ def _unique_names(specs, what, registry):
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         spec_class = "ResamplerSpec" if what == "resampler" else "ClassifierSpec"
-        raise ValueError(
-            f"Duplicate {what} name(s) {duplicates}; names must be unique. An "
-            f"estimator given as it is is named after its class: wrap each in "
+        hint = (
+            f" An estimator given as it is is named after its class: wrap each in "
             f"{spec_class}(name, estimator) with a name of its own."
+            if any(name not in registry for name in duplicates) else ""
+        )
+        raise ValueError(
+            f"Duplicate {what} name(s) {duplicates}; names must be unique.{hint}"
         )
     for name in names:
         if "__" in name:

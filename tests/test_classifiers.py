@@ -6,10 +6,12 @@ import warnings
 
 import numpy as np
 import pytest
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 from sklearn.svm import LinearSVC
 
 from imbtune import ImbalancedSearchCV
@@ -467,8 +469,12 @@ def test_own_weighting_names_what_weighs_the_model_s_classes():
         ("xgboost", {"scale_pos_weight": 9}, r"XGBoost's 'scale_pos_weight' itself"),
         ("xgboost", {"random_state": 3}, r"XGBoost's 'random_state' itself"),
         # a second weighting, multiplied with class_weight's
-        ("lightgbm", {"scale_pos_weight": 2.0}, r"LightGBM's 'scale_pos_weight' itself"),
-        ("lightgbm", {"unbalance": True}, r"LightGBM's 'is_unbalance' itself"),
+        ("lightgbm", {"scale_pos_weight": 2.0},
+         r"LightGBM's 'scale_pos_weight' would weigh the classes a second time, on top of "
+         r"the class_weight imbtune sets from cost_weight; leave 'scale_pos_weight' out"),
+        ("lightgbm", {"unbalance": True}, r"LightGBM's 'is_unbalance' would weigh"),
+        ("xgboost", {"seed": 3}, r"XGBoost's 'seed' itself \(as random_state"),
+        ("xgboost", {"nthread": 2}, r"XGBoost's 'nthread' itself \(as n_jobs"),
     ],
 )
 def test_a_built_in_refuses_what_imbtune_sets_by_name(name, params, match):
@@ -504,22 +510,45 @@ def test_native_categorical_tells_a_model_which_columns_are_categories(thyroid_m
     np.testing.assert_array_equal(model.is_categorical_, encoder.categorical_mask_)
 
 
+class _Labels(ClassifierMixin, BaseEstimator):
+    """A classifier with predict alone."""
+
+    def fit(self, X, y):
+        return self
+
+    def predict(self, X):
+        return np.zeros(len(X))
+
+
 @pytest.mark.parametrize("model, advice", [
-    (LinearSVC(), r"Wrap it: CalibratedClassifierCV\(LinearSVC\(\), ensemble=False\)"),
-    (KNeighborsClassifier(), None),
+    (LinearSVC(), r"Wrap it: CalibratedClassifierCV\(LinearSVC\(\.\.\.\), ensemble=False\)"),
+    (make_pipeline(StandardScaler(), LinearSVC()),
+     r"Wrap its last step in CalibratedClassifierCV\(\.\.\., ensemble=False\)"),
+    (_Labels(), r"Use a classifier that has predict_proba"),
 ])
 def test_a_classifier_without_probabilities_is_told_how_to_get_them(model, advice):
-    from sklearn.base import BaseEstimator, ClassifierMixin
-
-    class Labels(ClassifierMixin, BaseEstimator):  # predict alone
-        def fit(self, X, y):
-            return self
-
-        def predict(self, X):
-            return np.zeros(len(X))
-
-    model = model if advice else Labels()
-    advice = advice or r"Use a classifier that has predict_proba"
     with pytest.raises(TypeError, match=r"has no predict_proba; imbtune needs probabilities"
                                         r" to calibrate and to choose a threshold\. " + advice):
         get_classifier_spec(model)
+
+
+def test_native_categories_stay_numbers_where_the_model_cannot_take_them():
+    # more categories than HistGradientBoosting's max_bins, or a model behind
+    # a step that changes the columns: left as they were (they failed)
+    from sklearn.feature_selection import SelectKBest
+
+    rng = np.random.RandomState(0)
+    X = np.column_stack([np.arange(400) % 300, rng.randint(0, 4, 400),
+                         rng.normal(size=400)]).astype(float)
+    y = (X[:, 1] > 1).astype(int)
+    ctx = FitContext(y, 2, np.array([True, True, False]), cost_weight=0.0, random_state=0)
+    spec = ClassifierSpec("hgb", HistGradientBoostingClassifier(max_iter=5),
+                          native_categorical=True)
+    model, fit_params = spec.build({}, ctx)
+    model = spec.fit_model(model, X, y, fit_params, ctx)
+    np.testing.assert_array_equal(model.is_categorical_, [False, True, False])
+    piped = ClassifierSpec("piped", make_pipeline(SelectKBest(k=2),
+                                                  HistGradientBoostingClassifier(max_iter=5)),
+                           native_categorical=True)
+    model, fit_params = piped.build({}, ctx)
+    piped.fit_model(model, X, y, fit_params, ctx)

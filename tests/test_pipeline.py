@@ -681,14 +681,15 @@ def test_a_cost_weight_for_a_model_that_weighs_classes_itself_says_why_it_cannot
     pipe = ImbalancedPipeline(LogisticRegression(class_weight="balanced"), cost_weight=0.5,
                               cv=3)
     with pytest.raises(ValueError, match=r"takes no cost weight from imbtune, as it sets "
-                                         r"class_weight='balanced', so cost_weight must be 0"):
+                                         r"class_weight='balanced': imbtune's weights would "
+                                         r"replace or multiply it\. Set cost_weight=0"):
         pipe.fit(X, y)
     ImbalancedPipeline(LogisticRegression(class_weight="balanced"), cv=3).fit(X, y)
     # in the user's labels, not in y's codes
     labels = np.where(y == 1, "pos", "neg")
     own = ImbalancedPipeline(LogisticRegression(class_weight={"pos": 5, "neg": 1}),
                              cost_weight=0.5, cv=3)
-    with pytest.raises(ValueError, match=r"as it sets class_weight=\{'pos': 5, 'neg': 1\}"):
+    with pytest.raises(ValueError, match=r"as it sets class_weight=\{'pos': 5, 'neg': 1\}:"):
         own.fit(X, labels)
 
 
@@ -701,10 +702,49 @@ def test_fixed_splits_of_another_table_say_how_to_refit_on_these_rows():
     splits = list(StratifiedKFold(3).split(X[:200], y[:200]))
     pipe = ImbalancedPipeline("logreg", cv=splits).fit(X[:200], y[:200])
     with pytest.raises(ValueError, match=r"cv is a list of 3 fixed splits whose rows end at "
-                                         r"row 199, but X has 300 rows\. Splits given as "
+                                         r"row 199, but X has 300 rows, so rows 200 to 299 "
+                                         r"are in no validation fold .*splits given as "
                                          r"arrays fit one table only .*set_params\(cv=5\)"):
         clone(pipe).fit(X, y)
     with pytest.raises(ValueError, match=r"split indices must be row positions 0 to 99\. "
                                          r"Splits given as arrays fit one table only"):
         clone(pipe).fit(X[:100], y[:100])
     clone(pipe).set_params(cv=3).fit(X, y)
+
+
+def test_a_pipeline_s_own_parameters_name_classes_by_the_user_s_labels():
+    # resampler_params / classifier_params skipped the translation and the
+    # own-weighting check that a template gets: {2: 150} grew label 3
+    from imblearn.over_sampling import RandomOverSampler
+
+    from imbtune import ClassifierSpec
+
+    class Counting(RandomOverSampler):
+        counts = []
+
+        def fit_resample(self, X, y, **params):
+            X_res, y_res = super().fit_resample(X, y, **params)
+            Counting.counts.append(np.bincount(y_res, minlength=3).tolist())
+            return X_res, y_res
+
+    rng = np.random.RandomState(0)
+    y = np.repeat([1, 2, 3], [180, 90, 30])
+    X = pd.DataFrame(rng.normal(size=(300, 3)) + y[:, None], columns=list("abc"))
+    ImbalancedPipeline(LogisticRegression(), resampler=Counting(),
+                       resampler_params={"sampling_strategy": {2: 150}}, cv=3,
+                       random_state=0).fit(X, y)
+    assert len(Counting.counts) >= 3
+    for counts in Counting.counts:
+        assert counts[1] == 150 and counts[2] < 30  # label 2 grown, label 3 as it was
+    with pytest.raises(ValueError, match=r"its sampling_strategy names 7, which is not a "
+                                         r"class of y \(\[1, 2, 3\]\)"):
+        ImbalancedPipeline(LogisticRegression(), resampler=RandomOverSampler(),
+                           resampler_params={"sampling_strategy": {7: 150}}, cv=3).fit(X, y)
+    with pytest.raises(ValueError, match=r"as its parameters set class_weight='balanced': "
+                                         r"imbtune's weights would replace or multiply it"):
+        ImbalancedPipeline(LogisticRegression(), classifier_params={"class_weight": "balanced"},
+                           cost_weight=0.3, cv=3).fit(X, y)
+    named = ClassifierSpec("lr", LogisticRegression(class_weight={1: 1, 3: 50}),
+                           weighting="class_weight")
+    with pytest.raises(ValueError, match=r"as it sets class_weight=\{1: 1, 3: 50\}"):
+        ImbalancedPipeline(named, cost_weight=0.5, cv=3).fit(X, y)

@@ -1269,6 +1269,8 @@ def test_user_specs_are_checked_before_any_trial_runs():
     cases = [
         (dict(resamplers=[ResamplerSpec("nm", NearMiss()), ResamplerSpec("nm", NearMiss())]),
          ValueError, r"Duplicate resampler name\(s\) \['nm'\]"),
+        (dict(resamplers=["smote", "smote"]),  # no word of wrapping a built-in
+         ValueError, r"Duplicate resampler name\(s\) \['smote'\]; names must be unique\.$"),
         (dict(classifiers=[make_pipeline(StandardScaler(), LogisticRegression()),
                            make_pipeline(StandardScaler(), KNeighborsClassifier())]),
          ValueError, r"Duplicate classifier name\(s\) \['Pipeline'\]; names must be "
