@@ -92,6 +92,24 @@ def quiet():
         yield
 
 
+def counting(sampler_class, n_classes):
+    """A subclass of ``sampler_class`` that records, in its ``calls``, the
+    class counts of the ``y`` each ``fit_resample`` is given and returns
+    (clones of an instance share the list)."""
+
+    class Counting(sampler_class):
+        calls = []
+
+        def fit_resample(self, X, y, **params):
+            X_res, y_res = super().fit_resample(X, y, **params)
+            type(self).calls.append((np.bincount(y, minlength=n_classes).tolist(),
+                                     np.bincount(y_res, minlength=n_classes).tolist()))
+            return X_res, y_res
+
+    Counting.__name__ = Counting.__qualname__ = f"Counting{sampler_class.__name__}"
+    return Counting
+
+
 def small_imbalanced(n=300, minority=30, seed=0, n_features=4):
     """A reproducible numeric binary problem with signal."""
     rng = np.random.RandomState(seed)

@@ -11,7 +11,7 @@ from sklearn.linear_model import LogisticRegression
 from imbtune import ClassifierSpec, ImbalancedSearchCV, ResamplerSpec
 from imbtune._labels import encoded_spec
 
-from .conftest import small_imbalanced
+from .conftest import counting, small_imbalanced
 
 
 def test_label_keyed_dicts_are_keyed_by_the_codes():
@@ -40,44 +40,21 @@ def test_label_keyed_dicts_are_keyed_by_the_codes():
         encoded_spec(cleaner, np.array([0, 1]))
 
 
-class _CountingOverSampler(RandomOverSampler):
-    """Records the class counts it returns."""
-
-    counts = []
-
-    def fit_resample(self, X, y, **params):
-        X_res, y_res = super().fit_resample(X, y, **params)
-        _CountingOverSampler.counts.append(np.bincount(y_res, minlength=3).tolist())
-        return X_res, y_res
-
-
 def test_a_sampling_strategy_of_the_user_s_labels_grows_that_class(quiet):
     # With labels 1, 2, 3, {2: 150} grew the class coded 2: label 3.
     rng = np.random.RandomState(0)
     y = pd.Series(np.repeat([1, 2, 3], [200, 40, 30]))
     X = pd.DataFrame(rng.normal(size=(len(y), 3)) + y.to_numpy()[:, None], columns=list("abc"))
-    _CountingOverSampler.counts = []
+    over = counting(RandomOverSampler, 3)
     search = ImbalancedSearchCV(
-        resamplers=[ResamplerSpec("ros", _CountingOverSampler(sampling_strategy={2: 150}))],
+        resamplers=[ResamplerSpec("ros", over(sampling_strategy={2: 150}))],
         classifiers=["logreg"], cost_weighting=False, n_trials=1, cv=3, n_repeats=1,
         random_state=0,
     ).fit(X, y)
-    assert len(_CountingOverSampler.counts) >= 3
-    for counts in _CountingOverSampler.counts:
+    assert len(over.calls) >= 3
+    for _, counts in over.calls:
         assert counts[1] == 150 and counts[2] < 30  # label 2 grown, label 3 as it was
     assert search.best_score_ > 0
-
-
-class _CountingCleaner(EditedNearestNeighbours):
-    """Records the class counts it is given and returns."""
-
-    counts = []
-
-    def fit_resample(self, X, y, **params):
-        X_res, y_res = super().fit_resample(X, y, **params)
-        _CountingCleaner.counts.append((np.bincount(y, minlength=3).tolist(),
-                                        np.bincount(y_res, minlength=3).tolist()))
-        return X_res, y_res
 
 
 def test_a_cleaning_sampler_s_list_of_the_user_s_labels_cleans_that_class(quiet):
@@ -86,14 +63,14 @@ def test_a_cleaning_sampler_s_list_of_the_user_s_labels_cleans_that_class(quiet)
     y = pd.Series(np.repeat([1, 2, 3], [200, 60, 60]))
     X = pd.DataFrame(rng.normal(size=(len(y), 3)) + 0.7 * y.to_numpy()[:, None],
                      columns=list("abc"))
-    _CountingCleaner.counts = []
+    cleaner = counting(EditedNearestNeighbours, 3)
     ImbalancedSearchCV(
-        resamplers=[ResamplerSpec("my_enn", _CountingCleaner(sampling_strategy=[2]))],
+        resamplers=[ResamplerSpec("my_enn", cleaner(sampling_strategy=[2]))],
         classifiers=["logreg"], cost_weighting=False, n_trials=1, cv=3, n_repeats=1,
         random_state=0,
     ).fit(X, y)
-    assert len(_CountingCleaner.counts) >= 3
-    for before, after in _CountingCleaner.counts:
+    assert len(cleaner.calls) >= 3
+    for before, after in cleaner.calls:
         assert after[1] < before[1]  # label 2 cleaned
         assert after[0] == before[0] and after[2] == before[2]
 

@@ -32,7 +32,7 @@ from imbtune import (
 from imbtune.metrics import macro_f1
 from imbtune.pipeline import RepeatedStratifiedGroupKFold, make_folds
 
-from .conftest import small_imbalanced
+from .conftest import counting, small_imbalanced
 
 
 def test_mixed_table_end_to_end(thyroid_mixed):
@@ -719,22 +719,15 @@ def test_a_pipeline_s_own_parameters_name_classes_by_the_user_s_labels():
 
     from imbtune import ClassifierSpec
 
-    class Counting(RandomOverSampler):
-        counts = []
-
-        def fit_resample(self, X, y, **params):
-            X_res, y_res = super().fit_resample(X, y, **params)
-            Counting.counts.append(np.bincount(y_res, minlength=3).tolist())
-            return X_res, y_res
-
+    over = counting(RandomOverSampler, 3)
     rng = np.random.RandomState(0)
     y = np.repeat([1, 2, 3], [180, 90, 30])
     X = pd.DataFrame(rng.normal(size=(300, 3)) + y[:, None], columns=list("abc"))
-    ImbalancedPipeline(LogisticRegression(), resampler=Counting(),
+    ImbalancedPipeline(LogisticRegression(), resampler=over(),
                        resampler_params={"sampling_strategy": {2: 150}}, cv=3,
                        random_state=0).fit(X, y)
-    assert len(Counting.counts) >= 3
-    for counts in Counting.counts:
+    assert len(over.calls) >= 3
+    for _, counts in over.calls:
         assert counts[1] == 150 and counts[2] < 30  # label 2 grown, label 3 as it was
     with pytest.raises(ValueError, match=r"its sampling_strategy names 7, which is not a "
                                          r"class of y \(\[1, 2, 3\]\)"):
